@@ -1,0 +1,60 @@
+/**
+ * MessagePack encoding of protocol messages: plain maps with string keys, no msgpackr records
+ * or other extensions, so that any MessagePack library can talk to the hub.
+ */
+import { C1, Packr, Unpackr } from 'msgpackr';
+
+const packr = new Packr({ useRecords: false, structuredClone: false, moreTypes: false });
+
+// Maps decode as Map so that non-string keys and keys such as "__proto__" stay inert data.
+const unpackr = new Unpackr({
+  useRecords: false,
+  structuredClone: false,
+  moreTypes: false,
+  mapsAsObjects: false,
+  int64AsType: 'number',
+});
+
+/** Encodes one message as a MessagePack map. */
+export function encodeMessage(message: object): Uint8Array {
+  return packr.pack(message);
+}
+
+export type DecodeResult =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'empty' | 'truncated' | 'corrupt' | 'trailing-bytes' };
+
+/**
+ * Decodes exactly one MessagePack value. Trailing bytes, truncated input and the reserved 0xc1
+ * byte make the frame invalid (PROTOCOL.md, "Transport").
+ */
+export function decodeMessage(bytes: Uint8Array): DecodeResult {
+  if (bytes.length === 0) return { ok: false, reason: 'empty' };
+  let values: unknown[];
+  try {
+    values = unpackr.unpackMultiple(bytes) as unknown[];
+  } catch (error) {
+    const truncated = (error as { incomplete?: boolean }).incomplete === true;
+    return { ok: false, reason: truncated ? 'truncated' : 'corrupt' };
+  }
+  if (values.length !== 1) return { ok: false, reason: 'trailing-bytes' };
+  const value = values[0];
+  if (value === C1) return { ok: false, reason: 'corrupt' };
+  return { ok: true, value };
+}
+
+/**
+ * Turns a decoded map into a plain object for clients: maps become objects holding only their
+ * string keys, with no prototype to pollute. Arrays and nested maps are converted too.
+ */
+export function toPlain(value: unknown): unknown {
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [key, item] of value) {
+      if (typeof key === 'string') out[key] = toPlain(item);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map(toPlain);
+  return value;
+}

@@ -1,0 +1,81 @@
+/**
+ * Local accounts from the users file. The file is re-read when it changes on disk, so the
+ * offline `session-hub user ...` commands take effect without a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import type { AuthAttempt, AuthMechanism, AuthOutcome } from '../mechanism.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { readUsers, usersFileVersion, writeUsers, type UserTable } from './users-file.ts';
+
+export interface LocalMechanismOptions {
+  usersFile: string;
+  hasher: PasswordHasher;
+  logger?: Logger;
+}
+
+export class LocalMechanism implements AuthMechanism {
+  readonly name = 'local' as const;
+  readonly #path: string;
+  readonly #hasher: PasswordHasher;
+  readonly #log: Logger;
+  #users: UserTable = new Map();
+  #version: number | null = null;
+  // Unknown usernames are verified against this hash so they cost what a wrong password costs.
+  #decoyHash: Promise<string>;
+
+  constructor(options: LocalMechanismOptions) {
+    this.#path = options.usersFile;
+    this.#hasher = options.hasher;
+    this.#log = options.logger ?? pino({ level: 'silent' });
+    this.#decoyHash = this.#hasher.hash(randomBytes(16).toString('hex'));
+  }
+
+  /** Loads the users file; rejects with a UsersFileError naming the problem. */
+  async load(): Promise<void> {
+    const version = await usersFileVersion(this.#path);
+    this.#users = await readUsers(this.#path);
+    this.#version = version;
+  }
+
+  async #refresh(): Promise<void> {
+    const version = await usersFileVersion(this.#path);
+    if (version === this.#version) return;
+    try {
+      this.#users = await readUsers(this.#path);
+      this.#version = version;
+      this.#log.info({ users: this.#users.size }, 'users file reloaded');
+    } catch (error) {
+      // Keep serving the last good table rather than locking everyone out.
+      this.#log.error({ err: error }, 'users file changed but cannot be read; keeping old users');
+      this.#version = version;
+    }
+  }
+
+  async authenticate(attempt: AuthAttempt): Promise<AuthOutcome> {
+    await this.#refresh();
+    const entry = this.#users.get(attempt.username);
+    const hash = entry?.hash ?? (await this.#decoyHash);
+    const matches = await this.#hasher.verify(hash, attempt.password);
+    if (!entry || !matches) return { kind: 'reject' };
+    if (this.#hasher.needsRehash(entry.hash)) void this.#rehash(attempt.username, attempt.password);
+    return { kind: 'accept', username: attempt.username, readWrite: entry.readWrite };
+  }
+
+  /** Upgrades a hash made with older parameters, now that the password is known. */
+  async #rehash(username: string, password: string): Promise<void> {
+    try {
+      const hash = await this.#hasher.hash(password);
+      const users = await readUsers(this.#path);
+      const entry = users.get(username);
+      if (!entry || !(await this.#hasher.verify(entry.hash, password))) return;
+      users.set(username, { ...entry, hash });
+      await writeUsers(this.#path, users);
+      this.#log.info({ username }, 'password re-hashed with current parameters');
+    } catch (error) {
+      this.#log.warn({ err: error, username }, 're-hash failed; the old hash stays valid');
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,85 @@
+/**
+ * Throttles failed logins per username and per source address: after `failuresBeforeThrottle`
+ * failures within `windowMs`, further attempts for that key are refused until the window ends.
+ * Memory is bounded: entries expire, and the oldest go first past `maxKeys`.
+ */
+export interface LoginThrottleOptions {
+  /** Default 5. */
+  failuresBeforeThrottle: number;
+  /** Default 300000 (5 minutes). */
+  windowMs: number;
+  /** Default 100000 keys per kind. */
+  maxKeys?: number;
+}
+
+interface Window {
+  failures: number;
+  startedAt: number;
+}
+
+class FailureCounter {
+  readonly #windows = new Map<string, Window>();
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly maxKeys: number,
+  ) {}
+
+  limited(key: string, now: number): boolean {
+    const window = this.#windows.get(key);
+    if (!window) return false;
+    if (now - window.startedAt >= this.windowMs) {
+      this.#windows.delete(key);
+      return false;
+    }
+    return window.failures >= this.limit;
+  }
+
+  fail(key: string, now: number): void {
+    const window = this.#windows.get(key);
+    if (window && now - window.startedAt < this.windowMs) {
+      window.failures++;
+      return;
+    }
+    this.#windows.delete(key);
+    if (this.#windows.size >= this.maxKeys) this.#evictOldest();
+    this.#windows.set(key, { failures: 1, startedAt: now });
+  }
+
+  clear(key: string): void {
+    this.#windows.delete(key);
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#windows.keys().next();
+    if (!oldest.done) this.#windows.delete(oldest.value);
+  }
+}
+
+export class LoginThrottle {
+  readonly #byUser: FailureCounter;
+  readonly #byAddress: FailureCounter;
+
+  constructor(options: LoginThrottleOptions) {
+    const maxKeys = options.maxKeys ?? 100_000;
+    const { failuresBeforeThrottle: limit, windowMs } = options;
+    this.#byUser = new FailureCounter(limit, windowMs, maxKeys);
+    this.#byAddress = new FailureCounter(limit, windowMs, maxKeys);
+  }
+
+  /** True when this username or this address must wait. A limit of 0 turns throttling off. */
+  isLimited(username: string, srcAddr: string, now = Date.now()): boolean {
+    if (this.#byUser.limit <= 0) return false;
+    return this.#byUser.limited(username, now) || this.#byAddress.limited(srcAddr, now);
+  }
+
+  recordFailure(username: string, srcAddr: string, now = Date.now()): void {
+    this.#byUser.fail(username, now);
+    this.#byAddress.fail(srcAddr, now);
+  }
+
+  /** A success clears the username's count (its address keeps its own). */
+  recordSuccess(username: string): void {
+    this.#byUser.clear(username);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The uWebSockets.js transport: the only file that touches uWS. Its lifetime rules apply here:
+ * request data is copied before the handler returns, a socket is never used after its close
+ * event, and sends made outside a uWS callback are corked.
+ */
+import uWS from 'uWebSockets.js';
+import type { ConnectionHandle, Hub } from '../hub/hub.ts';
+import { statusLine, type HttpRoutes } from '../http/http-routes.ts';
+import type { OriginPolicy } from '../http/origin-policy.ts';
+import { normalizeAddress } from '../net/address.ts';
+import type { RunningTransport, TransportOptions } from './transport.ts';
+import { assertNativeUws } from './uws-native.ts';
+
+interface SocketData {
+  srcAddr: string;
+  handle: ConnectionHandle | null;
+  closed: boolean;
+}
+
+export async function startUwsTransport(options: TransportOptions): Promise<RunningTransport> {
+  assertNativeUws(uWS);
+  const app = options.tls
+    ? uWS.SSLApp({ cert_file_name: options.tls.cert, key_file_name: options.tls.key })
+    : uWS.App();
+  app.ws<SocketData>('/ws', webSocketBehavior(options.hub, options));
+  app.any('/*', (res, req) =>
+    writeHttp(res, options.routes.handle(req.getMethod().toUpperCase(), req.getUrl())),
+  );
+  const token = await listen(app, options.host, options.port);
+  return {
+    name: 'uws',
+    port: uWS.us_socket_local_port(token),
+    async close() {
+      uWS.us_listen_socket_close(token);
+      // close() exists at run time since v20.22; the bundled typings predate it.
+      (app as unknown as { close(): void }).close();
+    },
+  };
+}
+
+function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBehavior<SocketData> {
+  return {
+    compression: uWS.DISABLED,
+    maxPayloadLength: options.maxPayloadBytes,
+    idleTimeout: options.idleTimeoutSec,
+    sendPingsAutomatically: true,
+    maxBackpressure: options.maxBackpressureBytes,
+    // A reader too slow to keep up is closed rather than buffered for without limit. The
+    // published typings say number; the binding reads it as a boolean.
+    closeOnBackpressureLimit: true as unknown as number,
+    upgrade: (res, req, context) => upgrade(res, req, context, options.origins),
+    open: (ws) => {
+      const data = ws.getUserData();
+      data.handle = hub.open(
+        {
+          send: (frame) => {
+            if (!data.closed) ws.cork(() => ws.send(frame, true));
+          },
+          close: (code, reason) => {
+            if (!data.closed) ws.end(code, reason);
+          },
+        },
+        data.srcAddr,
+      );
+    },
+    // The ArrayBuffer is only valid during this call; the hub decodes it synchronously.
+    message: (ws, message, isBinary) =>
+      ws.getUserData().handle?.message(new Uint8Array(message), isBinary),
+    close: (ws) => {
+      const data = ws.getUserData();
+      data.closed = true;
+      data.handle?.closed();
+    },
+  };
+}
+
+function upgrade(
+  res: uWS.HttpResponse,
+  req: uWS.HttpRequest,
+  context: uWS.us_socket_context_t,
+  origins: OriginPolicy,
+): void {
+  const origin = req.getHeader('origin') || undefined;
+  const host = req.getHeader('host') || undefined;
+  if (!origins.allows(origin, host)) {
+    res.writeStatus(statusLine(403)).end('origin not allowed\n');
+    return;
+  }
+  const rawAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+  const data: SocketData = {
+    srcAddr: normalizeAddress(rawAddress) ?? rawAddress,
+    handle: null,
+    closed: false,
+  };
+  res.upgrade(
+    data,
+    req.getHeader('sec-websocket-key'),
+    req.getHeader('sec-websocket-protocol'),
+    req.getHeader('sec-websocket-extensions'),
+    context,
+  );
+}
+
+function writeHttp(res: uWS.HttpResponse, reply: ReturnType<HttpRoutes['handle']>): void {
+  res.writeStatus(statusLine(reply.status));
+  for (const [name, value] of Object.entries(reply.headers)) res.writeHeader(name, value);
+  res.end(reply.body);
+}
+
+function listen(app: uWS.TemplatedApp, host: string, port: number): Promise<uWS.us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (token) => {
+      if (token) resolve(token);
+      else
+        reject(
+          Object.assign(new Error(`cannot listen on ${host}:${port}`), { code: 'LISTEN_FAILED' }),
+        );
+    });
+  });
+}

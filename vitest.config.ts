@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Suites start real processes and servers on a 2-core machine: two files at a time at most.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
