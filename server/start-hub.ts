@@ -40,6 +40,15 @@ export interface StartHubOptions {
   ownedResources?: Array<{ close(): Promise<void> }>;
 }
 
+export interface HubStats {
+  connections: number;
+  /** Requests not yet finished, those of closed connections included. */
+  pendingRequests: number;
+  /** Password hashes running or queued. */
+  pendingHashes: number;
+  subscribers: number;
+}
+
 export interface RunningHub {
   /** ws:// or wss:// URL of the WebSocket endpoint. */
   readonly url: string;
@@ -49,6 +58,8 @@ export interface RunningHub {
   readonly hub: Hub;
   readonly sessions: SessionManager;
   health(): HealthReport;
+  /** Live counters, for tests and operators. */
+  stats(): HubStats;
   /** Stops accepting, closes connections (1001), ends the manager, releases everything. */
   close(): Promise<void>;
 }
@@ -125,6 +136,12 @@ export async function startHub(
     hub,
     sessions,
     health,
+    stats: () => ({
+      connections: hub.connectionCount,
+      pendingRequests: hub.pendingRequests,
+      pendingHashes: hasher.pending,
+      subscribers: hub.subscriberCount,
+    }),
     close() {
       closing ??= (async () => {
         listening = false;

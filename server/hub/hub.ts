@@ -43,6 +43,7 @@ export class Hub {
   readonly #hello: { event: 'hello'; protocol: number; server: string; mechanisms: Mechanism[] };
   readonly #log: Logger;
   readonly #stopEvents: () => void;
+  #pending = 0;
 
   constructor(options: HubOptions) {
     this.#ctx = { api: options.api, sessions: options.sessions, fanout: this.#fanout };
@@ -62,11 +63,9 @@ export class Hub {
     return this.#connections.size;
   }
 
-  /** Requests received and not yet answered, over all connections. */
+  /** Requests received and not yet finished, those of closed connections included. */
   get pendingRequests(): number {
-    let pending = 0;
-    for (const connection of this.#connections) pending += connection.inFlight;
-    return pending;
+    return this.#pending;
   }
 
   get subscriberCount(): number {
@@ -120,6 +119,7 @@ export class Hub {
     const refusal = this.#refusal(connection, operation);
     if (refusal) return this.#fail(connection, request.id, refusal);
     connection.inFlight++;
+    this.#pending++;
     try {
       const result = await operation.run(this.#ctx, connection, request as never);
       connection.send({ id: request.id, ok: true, ...result });
@@ -127,6 +127,7 @@ export class Hub {
       this.#fail(connection, request.id, error);
     } finally {
       connection.inFlight--;
+      this.#pending--;
     }
   }
 

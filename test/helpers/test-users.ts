@@ -3,13 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import argon2 from 'argon2';
+import { HASH_PARAMS } from '../../server/auth/local/hash-params.ts';
 import { writeUsers, type UserTable } from '../../server/auth/local/users-file.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1', readWrite: true };
 export const READER = { username: 'reader', password: 'reader-password-1', readWrite: false };
 
-// Cheap parameters keep suites fast; production parameters are tested in password-hasher tests.
-const TEST_HASH = { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1, raw: false } as const;
+// The production parameters: cheaper ones would make the hub re-hash (and rewrite the file)
+// on the first login of each user.
+const TEST_HASH = { ...HASH_PARAMS, raw: false } as const;
 
 let cached: Promise<UserTable> | null = null;
 
@@ -36,5 +38,5 @@ export async function tempUsersDir(): Promise<{
   const dir = await mkdtemp(join(tmpdir(), 'session-hub-test-'));
   const usersFile = join(dir, 'users.json');
   await writeUsers(usersFile, await testUserTable());
-  return { dir, usersFile, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, usersFile, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }) };
 }

@@ -168,7 +168,9 @@ describe.each(['uws', 'ws'] as const)('protocol v1 over the %s transport', (tran
     await admin.request('session.end');
     await admin.waitFor((m) => m.event === 'session.cleared');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const events = admin.events('session.cleared').filter((m) => m.session.id === started.session.id);
+    const events = admin
+      .events('session.cleared')
+      .filter((m) => m.session.id === started.session.id);
     expect(events).toHaveLength(1);
   });
 
@@ -218,8 +220,8 @@ describe.each(['uws', 'ws'] as const)('protocol v1 over the %s transport', (tran
     client.send({ id: 7, op: 'session.validate', cookie: 'y' });
     await client.waitFor((m) => m.id === 7);
     await client.waitFor(() => client.messages.filter((m) => m.id === 7).length === 2);
-    expect(client.messages.filter((m) => m.id === 7).every((m) => m.code === 'SESSION_NOT_FOUND')).toBe(
-      true,
-    );
+    expect(
+      client.messages.filter((m) => m.id === 7).every((m) => m.code === 'SESSION_NOT_FOUND'),
+    ).toBe(true);
   });
 });
