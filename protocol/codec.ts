@@ -4,7 +4,13 @@
  */
 import { C1, Packr, Unpackr } from 'msgpackr';
 
-const packr = new Packr({ useRecords: false, structuredClone: false, moreTypes: false });
+// variableMapSize: small maps as fixmap (1 header byte) rather than map16, like other encoders.
+const packr = new Packr({
+  useRecords: false,
+  structuredClone: false,
+  moreTypes: false,
+  variableMapSize: true,
+});
 
 // Maps decode as Map so that non-string keys and keys such as "__proto__" stay inert data.
 const unpackr = new Unpackr({

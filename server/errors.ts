@@ -65,15 +65,6 @@ export class BusyError extends HubError {
   }
 }
 
-/** The session store could not be reached. The wire shows it as INTERNAL. */
-export class StoreUnavailableError extends HubError {
-  readonly reason = 'STORE_UNAVAILABLE';
-  constructor(message = 'the session store is unavailable') {
-    super('INTERNAL', message);
-    this.name = 'StoreUnavailableError';
-  }
-}
-
 /** Configuration that cannot be used: names the key and what is expected. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

@@ -22,7 +22,6 @@ export {
   RateLimitedError,
   AuthUnavailableError,
   BusyError,
-  StoreUnavailableError,
   ConfigError,
 } from './errors.ts';
 export type { AuthMechanism, AuthAttempt, AuthOutcome } from './auth/mechanism.ts';

@@ -1,6 +1,7 @@
 /** The in-memory session store: the reference implementation of SessionStore. */
 import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './session-store.ts';
+import { StoreConflictError } from './store-errors.ts';
 
 export class MemorySessionStore implements SessionStore {
   readonly local = true;
@@ -10,7 +11,7 @@ export class MemorySessionStore implements SessionStore {
 
   async create(record: SessionRecord): Promise<void> {
     if (this.#byId.has(record.id) || this.#idByCookieHash.has(record.cookieHash)) {
-      throw new Error(`session id or cookie hash already taken (id ${record.id})`);
+      throw new StoreConflictError(`session id or cookie hash already taken (id ${record.id})`);
     }
     this.#byId.set(record.id, { ...record });
     this.#idByCookieHash.set(record.cookieHash, record.id);

@@ -134,7 +134,7 @@ export class SessionManager implements SessionOwner {
     try {
       await this.#store.create(record);
     } catch (error) {
-      if (!this.#store.healthy()) throw error;
+      if ((error as { code?: unknown }).code !== 'STORE_CONFLICT') throw error;
       record.id = newSessionId(); // a 60-bit id collided: draw once more
       await this.#store.create(record);
     }
@@ -282,6 +282,10 @@ export class SessionManager implements SessionOwner {
     this.#publishing.set(id, settled);
     try {
       await published;
+    } catch (error) {
+      // The store already holds the change: the request succeeded. Other processes catch up
+      // through their cache check (cacheSyncMs) and the re-sync after the bus recovers.
+      this.#log.error({ err: error, sessionId: id, event: event.type }, 'event not published');
     } finally {
       if (this.#publishing.get(id) === settled) this.#publishing.delete(id);
     }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, toPlain } from '../../protocol/index.ts';
+
+describe('the MessagePack codec', () => {
+  it('encodes plain maps, without msgpackr record extensions', () => {
+    const bytes = encodeMessage({ id: 1, ok: true, user: { username: 'a' } });
+    expect(bytes[0]).toBe(0x83); // fixmap of three entries
+    expect([...bytes]).not.toContain(0xd4); // no fixext (records use extensions)
+    expect(toPlain((decodeMessage(bytes) as { value: unknown }).value)).toEqual({
+      id: 1,
+      ok: true,
+      user: { username: 'a' },
+    });
+  });
+
+  it('decodes timestamps beyond 32 bits in integer and float formats alike', () => {
+    const now = 1_796_400_000_000;
+    const asFloat = Uint8Array.from([0x81, 0xa1, 0x74, 0xcb, ...float64(now)]);
+    const asUint = Uint8Array.from([0x81, 0xa1, 0x74, 0xcf, ...uint64(now)]);
+    for (const bytes of [asFloat, asUint]) {
+      expect(toPlain((decodeMessage(bytes) as { value: unknown }).value)).toEqual({ t: now });
+    }
+  });
+
+  it.each([
+    ['empty input', [], 'empty'],
+    ['a truncated string', [0xa5, 0x61], 'truncated'],
+    ['trailing bytes', [0x80, 0x80], 'trailing-bytes'],
+    ['the reserved byte 0xc1', [0xc1], 'corrupt'],
+  ])('refuses %s', (_name, bytes, reason) => {
+    expect(decodeMessage(Uint8Array.from(bytes))).toEqual({ ok: false, reason });
+  });
+
+  it('keeps "__proto__" keys as inert data', () => {
+    const bytes = Uint8Array.from([
+      0x81,
+      0xa9,
+      ...Buffer.from('__proto__'),
+      0x81,
+      0xa1,
+      0x78,
+      0x01,
+    ]);
+    const plain = toPlain((decodeMessage(bytes) as { value: unknown }).value) as Record<
+      string,
+      unknown
+    >;
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(Object.getPrototypeOf(plain)).toBeNull();
+  });
+});
+
+function float64(value: number): number[] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  return [...new Uint8Array(view.buffer)];
+}
+
+function uint64(value: number): number[] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, BigInt(value));
+  return [...new Uint8Array(view.buffer)];
+}
