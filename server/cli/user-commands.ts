@@ -30,9 +30,8 @@ async function readTable(path: string, createIfMissing: boolean): Promise<UserTa
 
 function checkName(name: string): void {
   if (!/^[\p{L}\p{N}._@-]+$/u.test(name) || Buffer.byteLength(name) > FIELD_LIMITS.username) {
-    throw new CliError(
-      `invalid username "${name}": use letters, digits and . _ @ -, at most ${FIELD_LIMITS.username} bytes`,
-    );
+    const rule = `letters, digits and . _ @ -, at most ${FIELD_LIMITS.username} bytes`;
+    throw new CliError(`invalid username "${name}": use ${rule}`);
   }
 }
 

@@ -8,7 +8,8 @@ export class UwsNotNativeError extends Error {
   constructor() {
     super(
       `uWebSockets.js loaded its JavaScript fallback, not its native binary (Node ` +
-        `${process.version}, ABI ${process.versions.modules}, ${process.platform}-${process.arch}). ` +
+        `${process.version}, ABI ${process.versions.modules}, ` +
+        `${process.platform}-${process.arch}). ` +
         `Use Node 18 or 20 on glibc Linux, or start with "transport": "ws".`,
     );
     this.name = 'UwsNotNativeError';

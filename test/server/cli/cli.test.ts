@@ -173,6 +173,15 @@ describe('first start', () => {
     await second.stop();
   });
 
+  it('refuses to start on the slow JavaScript imitation of uWebSockets.js', async () => {
+    const result = await runCli(['serve', '--port', '0', '--users', join(dir, 'u.json')], {
+      env: { UWS_USE_FALLBACK: '1' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('loaded its JavaScript fallback, not its native binary');
+    expect(result.stderr).toContain('(UWS_NOT_NATIVE)');
+  });
+
   it('refuses a bad configuration with a message that names the key', async () => {
     const result = await runCli(['serve', '--port', 'seventy']);
     expect(result.code).toBe(1);

@@ -24,7 +24,7 @@ class CountingHasher extends PasswordHasher {
 }
 
 describe('local accounts', () => {
-  it('verifies a hash for unknown usernames too, so they cost what a wrong password costs', async () => {
+  it('verifies a hash for unknown usernames, costing what a wrong password costs', async () => {
     const dir = await tempUsersDir();
     const hasher = new CountingHasher({ maxConcurrent: 1, maxQueued: 10 });
     const local = new LocalMechanism({ usersFile: dir.usersFile, hasher });
