@@ -47,6 +47,16 @@ export class Authenticator {
       this.#log.warn({ username, srcAddr }, 'login refused: too many failures');
       throw new RateLimitedError();
     }
+    const done = this.#throttle.begin(username);
+    try {
+      return await this.#decide(attempt);
+    } finally {
+      done();
+    }
+  }
+
+  async #decide(attempt: AuthAttempt): Promise<AuthenticatedUser | null> {
+    const { username, srcAddr } = attempt;
     const reasons: string[] = [];
     for (const mechanism of this.#mechanisms) {
       const outcome = await mechanism.authenticate(attempt);

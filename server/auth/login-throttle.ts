@@ -25,14 +25,12 @@ class FailureCounter {
     readonly maxKeys: number,
   ) {}
 
-  limited(key: string, now: number): boolean {
+  /** True when failures in the window plus `pending` undecided attempts reach the limit. */
+  limited(key: string, now: number, pending: number): boolean {
     const window = this.#windows.get(key);
-    if (!window) return false;
-    if (now - window.startedAt >= this.windowMs) {
-      this.#windows.delete(key);
-      return false;
-    }
-    return window.failures >= this.limit;
+    if (window && now - window.startedAt >= this.windowMs) this.#windows.delete(key);
+    const failures = this.#windows.get(key)?.failures ?? 0;
+    return failures + pending >= this.limit;
   }
 
   fail(key: string, now: number): void {
@@ -59,6 +57,10 @@ class FailureCounter {
 export class LoginThrottle {
   readonly #byUser: FailureCounter;
   readonly #byAddress: FailureCounter;
+  // Logins still being decided, per username. They count against the limit so that a burst
+  // of concurrent guesses cannot all slip in before the first failure is recorded. (Not per
+  // address: many users behind one NAT may log in at once.)
+  readonly #pendingByUser = new Map<string, number>();
 
   constructor(options: LoginThrottleOptions) {
     const maxKeys = options.maxKeys ?? 100_000;
@@ -70,7 +72,21 @@ export class LoginThrottle {
   /** True when this username or this address must wait. A limit of 0 turns throttling off. */
   isLimited(username: string, srcAddr: string, now = Date.now()): boolean {
     if (this.#byUser.limit <= 0) return false;
-    return this.#byUser.limited(username, now) || this.#byAddress.limited(srcAddr, now);
+    const pending = this.#pendingByUser.get(username) ?? 0;
+    return this.#byUser.limited(username, now, pending) || this.#byAddress.limited(srcAddr, now, 0);
+  }
+
+  /** Marks a login for `username` as under way; call the returned function when decided. */
+  begin(username: string): () => void {
+    this.#pendingByUser.set(username, (this.#pendingByUser.get(username) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.#pendingByUser.get(username) ?? 1) - 1;
+      if (left > 0) this.#pendingByUser.set(username, left);
+      else this.#pendingByUser.delete(username);
+    };
   }
 
   recordFailure(username: string, srcAddr: string, now = Date.now()): void {

@@ -53,6 +53,20 @@ describe('local accounts', () => {
     ).not.toBeNull();
   });
 
+  it('lets no more guesses through than the limit, even all at once', async () => {
+    hub = await startTestHub({ limits: { loginFailuresBeforeThrottle: 5 } });
+    const running = hub;
+    const guesses = Array.from({ length: 20 }, (_, i) =>
+      running.api.authenticateUser('admin', `guess-${i}`, `10.0.1.${i}`).then(
+        () => 'AUTH_FAILED',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    const codes = await Promise.all(guesses);
+    expect(codes.filter((c) => c === 'AUTH_FAILED')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(15);
+  });
+
   it('picks up users added to the file while the hub runs', async () => {
     hub = await startTestHub();
     const users = await readUsers(hub.usersFile);
