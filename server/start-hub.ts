@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import { HubApi } from './api/hub-api.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { UsernameGate } from './auth/username-gate.ts';
 import type { AuthMechanism } from './auth/mechanism.ts';
 import { LocalMechanism } from './auth/local/local-mechanism.ts';
 import { PasswordHasher } from './auth/local/password-hasher.ts';
@@ -78,7 +79,16 @@ export async function startHub(
     failuresBeforeThrottle: config.limits.loginFailuresBeforeThrottle,
     windowMs: config.limits.throttleWindowMs,
   });
-  const auth = new Authenticator({ mechanisms, throttle, logger: log.child({ area: 'auth' }) });
+  const gate = new UsernameGate(
+    config.limits.loginFailuresBeforeThrottle,
+    config.limits.maxQueuedLogins,
+  );
+  const auth = new Authenticator({
+    mechanisms,
+    throttle,
+    gate,
+    logger: log.child({ area: 'auth' }),
+  });
   const store = options.store ?? new MemorySessionStore();
   const bus = options.bus ?? new MemoryEventBus();
   const sessions = new SessionManager({

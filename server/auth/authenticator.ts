@@ -8,6 +8,7 @@ import type { Mechanism } from '../../protocol/index.ts';
 import { AuthUnavailableError, BusyError, RateLimitedError } from '../errors.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { AuthAttempt, AuthMechanism } from './mechanism.ts';
+import type { UsernameGate } from './username-gate.ts';
 
 export interface AuthenticatedUser {
   username: string;
@@ -19,17 +20,21 @@ export interface AuthenticatedUser {
 export interface AuthenticatorOptions {
   mechanisms: AuthMechanism[];
   throttle: LoginThrottle;
+  /** Logins of one username decided at once; the others queue. */
+  gate: UsernameGate;
   logger?: Logger;
 }
 
 export class Authenticator {
   readonly #mechanisms: AuthMechanism[];
   readonly #throttle: LoginThrottle;
+  readonly #gate: UsernameGate;
   readonly #log: Logger;
 
   constructor(options: AuthenticatorOptions) {
     this.#mechanisms = options.mechanisms;
     this.#throttle = options.throttle;
+    this.#gate = options.gate;
     this.#log = options.logger ?? pino({ level: 'silent' });
   }
 
@@ -47,11 +52,17 @@ export class Authenticator {
       this.#log.warn({ username, srcAddr }, 'login refused: too many failures');
       throw new RateLimitedError();
     }
-    const done = this.#throttle.begin(username);
+    const leave = await this.#gate.enter(username);
     try {
+      // Checked again, counting the logins still undecided as possible failures: failures may
+      // have been counted while this one waited its turn.
+      const undecided = this.#gate.running(username) - 1;
+      if (this.#throttle.isLimited(username, srcAddr, Date.now(), undecided)) {
+        throw new RateLimitedError();
+      }
       return await this.#decide(attempt);
     } finally {
-      done();
+      leave();
     }
   }
 

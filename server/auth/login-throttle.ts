@@ -29,8 +29,7 @@ class FailureCounter {
   limited(key: string, now: number, pending: number): boolean {
     const window = this.#windows.get(key);
     if (window && now - window.startedAt >= this.windowMs) this.#windows.delete(key);
-    const failures = this.#windows.get(key)?.failures ?? 0;
-    return failures + pending >= this.limit;
+    return (this.#windows.get(key)?.failures ?? 0) + pending >= this.limit;
   }
 
   fail(key: string, now: number): void {
@@ -57,10 +56,6 @@ class FailureCounter {
 export class LoginThrottle {
   readonly #byUser: FailureCounter;
   readonly #byAddress: FailureCounter;
-  // Logins still being decided, per username. They count against the limit so that a burst
-  // of concurrent guesses cannot all slip in before the first failure is recorded. (Not per
-  // address: many users behind one NAT may log in at once.)
-  readonly #pendingByUser = new Map<string, number>();
 
   constructor(options: LoginThrottleOptions) {
     const maxKeys = options.maxKeys ?? 100_000;
@@ -70,23 +65,15 @@ export class LoginThrottle {
   }
 
   /** True when this username or this address must wait. A limit of 0 turns throttling off. */
-  isLimited(username: string, srcAddr: string, now = Date.now()): boolean {
+  /**
+   * True when this username or this address must wait. `undecided` logins of the username,
+   * still in flight, count as failures. A limit of 0 turns throttling off.
+   */
+  isLimited(username: string, srcAddr: string, now = Date.now(), undecided = 0): boolean {
     if (this.#byUser.limit <= 0) return false;
-    const pending = this.#pendingByUser.get(username) ?? 0;
-    return this.#byUser.limited(username, now, pending) || this.#byAddress.limited(srcAddr, now, 0);
-  }
-
-  /** Marks a login for `username` as under way; call the returned function when decided. */
-  begin(username: string): () => void {
-    this.#pendingByUser.set(username, (this.#pendingByUser.get(username) ?? 0) + 1);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      const left = (this.#pendingByUser.get(username) ?? 1) - 1;
-      if (left > 0) this.#pendingByUser.set(username, left);
-      else this.#pendingByUser.delete(username);
-    };
+    return (
+      this.#byUser.limited(username, now, undecided) || this.#byAddress.limited(srcAddr, now, 0)
+    );
   }
 
   recordFailure(username: string, srcAddr: string, now = Date.now()): void {

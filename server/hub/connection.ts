@@ -12,7 +12,16 @@ export interface ConnectionSink {
   send(frame: Uint8Array): void;
   /** Closes the socket with a WebSocket close code. */
   close(code: number, reason: string): void;
+  /** Adds the socket to a broadcast group (see Broadcaster). */
+  join(group: string): void;
+  leave(group: string): void;
 }
+
+/**
+ * Sends one frame to every socket of a group. Transports do it natively where they can: one
+ * uWS publish replaces a JavaScript loop of per-socket writes, and batches the writes.
+ */
+export type Broadcaster = (group: string, frame: Uint8Array) => void;
 
 /**
  * A subscription being set up buffers the events that arrive while the initial list is read,
@@ -49,5 +58,13 @@ export class Connection {
 
   close(code: number, reason: string): void {
     if (!this.closed) this.#sink.close(code, reason);
+  }
+
+  join(group: string): void {
+    if (!this.closed) this.#sink.join(group);
+  }
+
+  leave(group: string): void {
+    if (!this.closed) this.#sink.leave(group);
   }
 }

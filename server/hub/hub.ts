@@ -14,7 +14,7 @@ import {
 import type { HubApi } from '../api/hub-api.ts';
 import { BusyError, ForbiddenError, HubError, NotAuthenticatedError } from '../errors.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { Connection, type ConnectionSink } from './connection.ts';
+import { Connection, type Broadcaster, type ConnectionSink } from './connection.ts';
 import { OPERATIONS, type Operation, type OperationContext } from './operations.ts';
 import { SessionFanout } from './session-fanout.ts';
 
@@ -56,6 +56,11 @@ export class Hub {
       mechanisms: options.mechanisms,
     };
     this.#stopEvents = options.sessions.onEvent((event) => this.#fanout.deliver(event));
+  }
+
+  /** Lets the transport send a frame to a whole group of sockets natively. */
+  useBroadcaster(broadcast: Broadcaster): void {
+    this.#fanout.useBroadcaster(broadcast);
   }
 
   /** Live connections, for health and tests. */

@@ -6,20 +6,23 @@
 import { encodeMessage, type ServerEvent } from '../../protocol/index.ts';
 import type { SessionEvent } from '../events/session-events.ts';
 import { toWireSession } from '../sessions/public-session.ts';
-import type { Connection } from './connection.ts';
+import type { Broadcaster, Connection } from './connection.ts';
+
+/** The broadcast group of live `sessions` subscribers. */
+export const SUBSCRIBERS = 'sessions';
 
 export class SessionFanout {
   readonly #subscribers = new Set<Connection>();
   readonly #bound = new Map<string, Set<Connection>>();
+  #broadcast: Broadcaster | null = null;
+
+  /** Lets the transport deliver to the live subscribers natively. */
+  useBroadcaster(broadcast: Broadcaster): void {
+    this.#broadcast = broadcast;
+  }
 
   get subscriberCount(): number {
     return this.#subscribers.size;
-  }
-
-  get boundCount(): number {
-    let count = 0;
-    for (const set of this.#bound.values()) count += set.size;
-    return count;
   }
 
   bind(connection: Connection, sessionId: string): void {
@@ -42,6 +45,7 @@ export class SessionFanout {
 
   /** Starts buffering events for a subscription whose initial list is being read. */
   beginSubscription(connection: Connection): void {
+    this.endSubscription(connection);
     connection.subscription = { buffer: [] };
     this.#subscribers.add(connection);
   }
@@ -53,7 +57,6 @@ export class SessionFanout {
   completeSubscription(connection: Connection, listedIds: ReadonlySet<string>): void {
     const state = connection.subscription;
     if (typeof state !== 'object') return; // ended while the list was being read
-    connection.subscription = 'live';
     const known = new Set(listedIds);
     for (const event of state.buffer) {
       const id = event.session.id;
@@ -62,9 +65,12 @@ export class SessionFanout {
       else known.delete(id);
       connection.send(toMessage(event));
     }
+    connection.subscription = 'live';
+    connection.join(SUBSCRIBERS);
   }
 
   endSubscription(connection: Connection): void {
+    if (connection.subscription === 'live') connection.leave(SUBSCRIBERS);
     connection.subscription = 'none';
     this.#subscribers.delete(connection);
   }
@@ -77,18 +83,19 @@ export class SessionFanout {
 
   deliver(event: SessionEvent): void {
     const frame = encodeMessage(toMessage(event));
+    // Bound connections leave first: they get the event once, directly, below.
     const bound = event.type === 'cleared' ? this.#takeBound(event.session.id) : [];
+    for (const connection of bound) this.endSubscription(connection);
     for (const connection of this.#subscribers) {
-      if (bound.includes(connection)) continue;
       if (typeof connection.subscription === 'object') connection.subscription.buffer.push(event);
-      else connection.sendEncoded(frame);
+      else if (!this.#broadcast) connection.sendEncoded(frame);
     }
+    this.#broadcast?.(SUBSCRIBERS, frame);
     for (const connection of bound) {
       connection.sendEncoded(frame);
       // The session is over: its connections lose their principal and with it their
       // subscriptions, without further notice (PROTOCOL.md, "Operations").
       connection.principal = null;
-      this.endSubscription(connection);
     }
   }
 

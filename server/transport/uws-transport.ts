@@ -25,6 +25,8 @@ export async function startUwsTransport(options: TransportOptions): Promise<Runn
     ? uWS.SSLApp({ cert_file_name: options.tls.cert, key_file_name: options.tls.key })
     : uWS.App();
   app.ws<SocketData>('/ws', webSocketBehavior(options.hub, options));
+  // One native publish per event: uWS batches the writes of each socket per loop iteration.
+  options.hub.useBroadcaster((group, frame) => app.publish(group, frame, true));
   app.any('/*', (res, req) =>
     writeHttp(res, options.routes.handle(req.getMethod().toUpperCase(), req.getUrl())),
   );
@@ -63,6 +65,12 @@ function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBe
           },
           close: (code, reason) => {
             if (!data.closed) ws.end(code, reason);
+          },
+          join: (group) => {
+            if (!data.closed) ws.subscribe(group);
+          },
+          leave: (group) => {
+            if (!data.closed) ws.unsubscribe(group);
           },
         },
         data.srcAddr,

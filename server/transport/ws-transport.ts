@@ -7,7 +7,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Hub } from '../hub/hub.ts';
 import { statusLine } from '../http/http-routes.ts';
 import { normalizeAddress } from '../net/address.ts';
 import type { RunningTransport, TransportOptions } from './transport.ts';
@@ -29,12 +28,14 @@ export async function startWsTransport(options: TransportOptions): Promise<Runni
     perMessageDeflate: false,
   });
   const liveness = new WeakMap<WebSocket, Liveness>();
+  const groups = new Groups();
+  options.hub.useBroadcaster((group, frame) => groups.send(group, frame, options));
   server.on('request', (req, res) => {
     const reply = options.routes.handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!);
     res.writeHead(reply.status, reply.headers).end(reply.body);
   });
   server.on('upgrade', (req, socket, head) => onUpgrade(wss, options, req, socket, head));
-  wss.on('connection', (ws, req) => attach(options.hub, ws, req, liveness, options));
+  wss.on('connection', (ws, req) => attach(ws, req, { liveness, groups, options }));
   const pinger = setInterval(() => ping(wss, liveness), (options.idleTimeoutSec * 1000) / 2);
   pinger.unref(); // must not keep a stopping process alive
   await listen(server, options.host, options.port);
@@ -66,28 +67,60 @@ function onUpgrade(
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
 }
 
-function attach(
-  hub: Hub,
-  ws: WebSocket,
-  req: IncomingMessage,
-  liveness: WeakMap<WebSocket, Liveness>,
-  options: TransportOptions,
-): void {
+interface Shared {
+  liveness: WeakMap<WebSocket, Liveness>;
+  groups: Groups;
+  options: TransportOptions;
+}
+
+/** Broadcast groups, for the `ws` library has none of its own. */
+class Groups {
+  readonly #members = new Map<string, Set<WebSocket>>();
+
+  join(group: string, ws: WebSocket): void {
+    let set = this.#members.get(group);
+    if (!set) this.#members.set(group, (set = new Set()));
+    set.add(ws);
+  }
+
+  leave(group: string, ws: WebSocket): void {
+    this.#members.get(group)?.delete(ws);
+  }
+
+  leaveAll(ws: WebSocket): void {
+    for (const set of this.#members.values()) set.delete(ws);
+  }
+
+  send(group: string, frame: Uint8Array, options: TransportOptions): void {
+    for (const ws of this.#members.get(group) ?? []) sendFrame(ws, frame, options);
+  }
+}
+
+/** A reader too slow to keep up is closed rather than buffered for without limit. */
+function sendFrame(ws: WebSocket, frame: Uint8Array, options: TransportOptions): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > options.maxBackpressureBytes) ws.terminate();
+  else ws.send(frame, { binary: true });
+}
+
+function attach(ws: WebSocket, req: IncomingMessage, shared: Shared): void {
+  const { liveness, groups, options } = shared;
   const raw = req.socket.remoteAddress ?? '';
   const state: Liveness = { alive: true };
   liveness.set(ws, state);
   let closed = false;
-  const handle = hub.open(
+  const handle = options.hub.open(
     {
       send: (frame) => {
-        if (closed) return;
-        // A reader too slow to keep up is closed rather than buffered for without limit.
-        if (ws.bufferedAmount > options.maxBackpressureBytes) ws.terminate();
-        else ws.send(frame, { binary: true });
+        if (!closed) sendFrame(ws, frame, options);
       },
       close: (code, reason) => {
         if (!closed) ws.close(code, reason);
       },
+      join: (group) => {
+        if (!closed) groups.join(group, ws);
+      },
+      leave: (group) => groups.leave(group, ws),
     },
     normalizeAddress(raw) ?? raw,
   );
@@ -99,6 +132,7 @@ function attach(
   ws.on('error', () => ws.terminate()); // ws closes with 1009 etc. itself; nothing else to do
   ws.on('close', () => {
     closed = true;
+    groups.leaveAll(ws);
     handle.closed();
   });
 }

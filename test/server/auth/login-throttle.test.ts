@@ -43,14 +43,12 @@ describe('LoginThrottle', () => {
   });
 });
 
-describe('LoginThrottle with logins in flight', () => {
-  it('counts undecided logins of a username against its limit', () => {
+describe('LoginThrottle with undecided logins', () => {
+  it('counts undecided logins of the username as possible failures', () => {
     const throttle = new LoginThrottle({ failuresBeforeThrottle: 3, windowMs: 1000 });
-    const done = [throttle.begin('alice'), throttle.begin('alice'), throttle.begin('alice')];
-    expect(throttle.isLimited('alice', '10.0.0.1', 0)).toBe(true);
-    expect(throttle.isLimited('bob', '10.0.0.1', 0)).toBe(false);
-    for (const finish of done) finish();
-    done[0]!(); // finishing twice changes nothing
-    expect(throttle.isLimited('alice', '10.0.0.1', 0)).toBe(false);
+    throttle.recordFailure('alice', '10.0.0.1', 0);
+    expect(throttle.isLimited('alice', '10.0.0.9', 1, 1)).toBe(false);
+    expect(throttle.isLimited('alice', '10.0.0.9', 1, 2)).toBe(true);
+    expect(throttle.isLimited('bob', '10.0.0.9', 1, 2)).toBe(false);
   });
 });

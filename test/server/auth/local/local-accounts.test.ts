@@ -67,6 +67,15 @@ describe('local accounts', () => {
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(15);
   });
 
+  it('queues a burst of correct logins of one user instead of refusing them', async () => {
+    hub = await startTestHub({ limits: { loginFailuresBeforeThrottle: 2 } });
+    const running = hub;
+    const logins = Array.from({ length: 8 }, (_, i) =>
+      running.api.authenticateUser(ADMIN.username, ADMIN.password, `10.0.2.${i}`),
+    );
+    for (const user of await Promise.all(logins)) expect(user?.username).toBe('admin');
+  });
+
   it('picks up users added to the file while the hub runs', async () => {
     hub = await startTestHub();
     const users = await readUsers(hub.usersFile);
