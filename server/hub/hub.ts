@@ -15,7 +15,8 @@ import type { HubApi } from '../api/hub-api.ts';
 import { BusyError, ForbiddenError, HubError, NotAuthenticatedError } from '../errors.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { Connection, type Broadcaster, type ConnectionSink } from './connection.ts';
-import { OPERATIONS, type Operation, type OperationContext } from './operations.ts';
+import { OPERATIONS, setPrincipal, type Operation, type OperationContext } from './operations.ts';
+import { encodeValidateReply } from './validate-reply.ts';
 import { SessionFanout } from './session-fanout.ts';
 
 export interface HubOptions {
@@ -111,7 +112,21 @@ export class Hub {
         message: frame.message,
       });
     }
-    void this.#dispatch(connection, frame.request);
+    if (!this.#answerFromCache(connection, frame.request))
+      void this.#dispatch(connection, frame.request);
+  }
+
+  /**
+   * The hot path: a validation the session cache can decide is answered at once, with no
+   * await and a pre-encoded reply. Anything else takes the general path.
+   */
+  #answerFromCache(connection: Connection, request: Request): boolean {
+    if (request.op !== 'session.validate' || connection.inFlight >= this.#maxInFlight) return false;
+    const hit = this.#ctx.sessions.validateCached(request.cookie);
+    if (!hit) return false;
+    setPrincipal(this.#ctx, connection, hit.user);
+    connection.sendEncoded(encodeValidateReply(request.id, hit.user, hit.record));
+    return true;
   }
 
   #errorEvent(connection: Connection, message: string): void {

@@ -31,7 +31,7 @@ export interface Operation<O extends Op> {
 }
 
 /** Sets the connection's principal; a new principal ends the old one's subscription. */
-function setPrincipal(ctx: OperationContext, connection: Connection, user: HubUser): void {
+export function setPrincipal(ctx: OperationContext, connection: Connection, user: HubUser): void {
   if (connection.principal === user) return;
   connection.principal = user;
   ctx.fanout.endSubscription(connection);

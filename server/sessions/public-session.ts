@@ -15,6 +15,7 @@ export function toPublicSession(record: SessionRecord | PublicSession): PublicSe
   };
 }
 
+/** A public session already has exactly the wire's fields. */
 export function toWireSession(session: PublicSession): WireSession {
-  return toPublicSession(session);
+  return session;
 }

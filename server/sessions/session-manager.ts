@@ -35,6 +35,7 @@ export interface SessionManagerOptions {
 interface LiveSession {
   user: HubUser;
   record: SessionRecord;
+  cookie: string;
   /** When the store last confirmed the session (ms). */
   syncedAt: number;
 }
@@ -57,7 +58,9 @@ export class SessionManager implements SessionOwner {
   readonly #log: Logger;
   readonly #cacheSyncMs: number;
   readonly #liveById = new Map<string, LiveSession>();
-  readonly #liveByHash = new Map<string, LiveSession>();
+  // Keyed by the cookie itself, in this process's memory only (the user object holds it too):
+  // a validation that hits the cache needs no hashing. Stores see only the hash.
+  readonly #liveByCookie = new Map<string, LiveSession>();
   readonly #starting = new WeakSet<HubUser>();
   // Ended sessions, remembered briefly: a validation racing an end must not revive the
   // session, and a `created` event that arrives after its `cleared` must be dropped.
@@ -153,11 +156,10 @@ export class SessionManager implements SessionOwner {
    * validation of one live session) or null. Never says whether the cookie ever existed.
    */
   async validate(cookie: string): Promise<ValidatedSession | null> {
-    const hash = hashCookie(cookie);
     const now = Date.now();
-    const live = this.#liveByHash.get(hash);
+    const live = this.#liveByCookie.get(cookie);
     if (live) return this.#revalidate(live, now);
-    const record = await this.#store.findByCookieHash(hash);
+    const record = await this.#store.findByCookieHash(hashCookie(cookie));
     if (!record || this.#ended.has(record.id)) return null;
     const kind = expiredBy(record, this.#expiry, now);
     if (kind) {
@@ -167,7 +169,7 @@ export class SessionManager implements SessionOwner {
     const touched = await this.#store.touch(record.id, now);
     // Checked again after the await: an end acknowledged meanwhile must win.
     if (!touched || this.#ended.has(record.id)) return null;
-    const existing = this.#liveByHash.get(hash);
+    const existing = this.#liveByCookie.get(cookie);
     const entry = existing ?? this.#attach(touched, this.#userFor(touched), cookie);
     entry.syncedAt = now;
     return { user: entry.user, session: toPublicSession(entry.record) };
@@ -183,6 +185,21 @@ export class SessionManager implements SessionOwner {
     return new HubUser(this, fields);
   }
 
+  /**
+   * The validation hot path: answers from the cache without any await when it can, and
+   * returns undefined when the full `validate` must run (not cached, expired, or due to be
+   * confirmed by the store). Callers get the cached record itself: read it, never keep it.
+   */
+  validateCached(cookie: string): { user: HubUser; record: Readonly<SessionRecord> } | undefined {
+    const live = this.#liveByCookie.get(cookie);
+    if (!live) return undefined;
+    const now = Date.now();
+    if (now - live.syncedAt >= this.#cacheSyncMs) return undefined;
+    if (expiredBy(live.record, this.#expiry, now)) return undefined;
+    live.record.lastSeenAt = now;
+    return { user: live.user, record: live.record };
+  }
+
   async #revalidate(live: LiveSession, now: number): Promise<ValidatedSession | null> {
     const kind = expiredBy(live.record, this.#expiry, now);
     if (kind) {
@@ -190,7 +207,9 @@ export class SessionManager implements SessionOwner {
       return null;
     }
     live.record.lastSeenAt = now;
-    if (this.#store.local || now - live.syncedAt >= this.#cacheSyncMs) {
+    // The store hears of activity at most every cacheSyncMs; listings merge in the cache's
+    // lastSeenAt, and an end elsewhere reaches the cache through the bus meanwhile.
+    if (now - live.syncedAt >= this.#cacheSyncMs) {
       const fresh = await this.#store.touch(live.record.id, now);
       if (!fresh) {
         this.#detach(live.record.id);
@@ -251,12 +270,12 @@ export class SessionManager implements SessionOwner {
   }
 
   #attach(record: SessionRecord, user: HubUser, cookie: string): LiveSession {
-    const live: LiveSession = { user, record, syncedAt: Date.now() };
+    const live: LiveSession = { user, record, cookie, syncedAt: Date.now() };
     user.sessionId = record.id;
     user.sessionCookie = cookie;
     user.sessionStart = record.startedAt;
     this.#liveById.set(record.id, live);
-    this.#liveByHash.set(record.cookieHash, live);
+    this.#liveByCookie.set(cookie, live);
     return live;
   }
 
@@ -264,7 +283,7 @@ export class SessionManager implements SessionOwner {
     const live = this.#liveById.get(id);
     if (!live) return;
     this.#liveById.delete(id);
-    this.#liveByHash.delete(live.record.cookieHash);
+    this.#liveByCookie.delete(live.cookie);
     if (live.user.sessionId === id) {
       live.user.sessionId = null;
       live.user.sessionCookie = null;

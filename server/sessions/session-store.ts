@@ -13,7 +13,7 @@ export interface ExpiryPolicy {
 }
 
 export interface SessionStore {
-  /** True when the store lives in this process (the manager then skips its touch batching). */
+  /** True when the store lives in this process: its sessions end with the process. */
   readonly local: boolean;
   /** Adds a session. Rejects when the id or the cookie hash is already taken. */
   create(record: SessionRecord): Promise<void>;
