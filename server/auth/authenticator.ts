@@ -50,7 +50,7 @@ export class Authenticator {
     const { username, srcAddr } = attempt;
     if (this.#throttle.isLimited(username, srcAddr)) {
       this.#log.warn({ username, srcAddr }, 'login refused: too many failures');
-      throw new RateLimitedError();
+      throw this.#rateLimited(username, srcAddr);
     }
     const leave = await this.#gate.enter(username);
     try {
@@ -58,12 +58,18 @@ export class Authenticator {
       // have been counted while this one waited its turn.
       const undecided = this.#gate.running(username) - 1;
       if (this.#throttle.isLimited(username, srcAddr, Date.now(), undecided)) {
-        throw new RateLimitedError();
+        throw this.#rateLimited(username, srcAddr);
       }
       return await this.#decide(attempt);
     } finally {
       leave();
     }
+  }
+
+  #rateLimited(username: string, srcAddr: string): RateLimitedError {
+    const seconds = Math.ceil(this.#throttle.retryAfterMs(username, srcAddr) / 1000);
+    const wait = seconds > 0 ? `retry in ${seconds} s` : 'retry shortly';
+    return new RateLimitedError(`too many failed logins for this user or address; ${wait}`);
   }
 
   async #decide(attempt: AuthAttempt): Promise<AuthenticatedUser | null> {

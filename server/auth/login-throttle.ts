@@ -1,8 +1,12 @@
 /**
  * Throttles failed logins per username and per source address: after `failuresBeforeThrottle`
- * failures within `windowMs`, further attempts for that key are refused until the window ends.
+ * failures within `windowMs` for a username, or four times as many for an address (many users
+ * may share one, behind NAT or a proxy), further attempts are refused until the window ends.
  * Memory is bounded: entries expire, and the oldest go first past `maxKeys`.
  */
+
+/** How many more failures an address may have than a username. */
+export const ADDRESS_LIMIT_FACTOR = 4;
 export interface LoginThrottleOptions {
   /** Default 5. */
   failuresBeforeThrottle: number;
@@ -43,6 +47,12 @@ class FailureCounter {
     this.#windows.set(key, { failures: 1, startedAt: now });
   }
 
+  /** Milliseconds left in the key's window, 0 when it has none. */
+  endsIn(key: string, now: number): number {
+    const window = this.#windows.get(key);
+    return window ? Math.max(0, window.startedAt + this.windowMs - now) : 0;
+  }
+
   clear(key: string): void {
     this.#windows.delete(key);
   }
@@ -61,7 +71,7 @@ export class LoginThrottle {
     const maxKeys = options.maxKeys ?? 100_000;
     const { failuresBeforeThrottle: limit, windowMs } = options;
     this.#byUser = new FailureCounter(limit, windowMs, maxKeys);
-    this.#byAddress = new FailureCounter(limit, windowMs, maxKeys);
+    this.#byAddress = new FailureCounter(limit * ADDRESS_LIMIT_FACTOR, windowMs, maxKeys);
   }
 
   /** True when this username or this address must wait. A limit of 0 turns throttling off. */
@@ -79,6 +89,11 @@ export class LoginThrottle {
   recordFailure(username: string, srcAddr: string, now = Date.now()): void {
     this.#byUser.fail(username, now);
     this.#byAddress.fail(srcAddr, now);
+  }
+
+  /** Milliseconds until the username and the address may both try again. */
+  retryAfterMs(username: string, srcAddr: string, now = Date.now()): number {
+    return Math.max(this.#byUser.endsIn(username, now), this.#byAddress.endsIn(srcAddr, now));
   }
 
   /** A success clears the username's count (its address keeps its own). */

@@ -10,6 +10,6 @@ export async function buildClusterParts(config: HubConfig, log: Logger): Promise
     url: redisUrl!,
     prefix: redisPrefix,
     expiry: { idleTimeoutMs, maxAgeMs },
-    logger: log.child({ area: 'redis' }),
+    logger: log.child({ store: 'redis' }),
   });
 }

@@ -1,5 +1,6 @@
 /** The `session-hub` command line: serve, offline user edits, and operator session commands. */
 import { Command, CommanderError } from 'commander';
+import { UsersFileError } from '../auth/local/users-file.ts';
 import { ConfigError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { CliError } from './cli-error.ts';
@@ -93,7 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    const known = error instanceof CliError || error instanceof ConfigError;
+    const known =
+      error instanceof CliError || error instanceof ConfigError || error instanceof UsersFileError;
     const text = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown })?.code;
     process.stderr.write(`session-hub: ${text}${!known && code ? ` (${String(code)})` : ''}\n`);

@@ -1,5 +1,6 @@
 /** Reading passwords: from standard input for scripts, or from the terminal without echo. */
 import { stdin, stderr } from 'node:process';
+import { CliError } from './cli-error.ts';
 
 /** Reads all of standard input; the password is its first line. */
 export async function readPasswordFromStdin(): Promise<string> {
@@ -8,13 +9,12 @@ export async function readPasswordFromStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** Asks on the terminal with echo off. Rejects when there is no terminal to ask on. */
-export function promptHidden(question: string): Promise<string> {
-  if (!stdin.isTTY) {
-    return Promise.reject(
-      new Error('no terminal to ask for the password on; use --password-stdin or the env variable'),
-    );
-  }
+/**
+ * Asks on the terminal with echo off. Rejects with `noTerminal` as a CliError when there is no
+ * terminal to ask on.
+ */
+export function promptHidden(question: string, noTerminal: string): Promise<string> {
+  if (!stdin.isTTY) return Promise.reject(new CliError(noTerminal));
   return new Promise((resolve, reject) => {
     let answer = '';
     stderr.write(question);

@@ -20,8 +20,7 @@ async function withAdmin<T>(
   options: RemoteOptions,
   work: (client: HubClient) => Promise<T>,
 ): Promise<T> {
-  const password =
-    process.env.SESSION_HUB_PASSWORD ?? (await promptHidden(`Password for ${options.user}: `));
+  const password = process.env.SESSION_HUB_PASSWORD || (await askPassword(options.user));
   const client = new HubClient({ url: options.url });
   const timer = setTimeout(() => void client.close(), CONNECT_TIMEOUT_MS);
   try {
@@ -43,6 +42,12 @@ async function withAdmin<T>(
     clearTimeout(timer);
     await client.close();
   }
+}
+
+/** An empty SESSION_HUB_PASSWORD counts as unset: it is never sent as a login attempt. */
+function askPassword(user: string): Promise<string> {
+  const noTerminal = 'no terminal to ask for the password on; set SESSION_HUB_PASSWORD';
+  return promptHidden(`Password for ${user}: `, noTerminal);
 }
 
 export function showSessions(options: RemoteOptions): Promise<string> {

@@ -29,17 +29,20 @@ async function readTable(path: string, createIfMissing: boolean): Promise<UserTa
 }
 
 function checkName(name: string): void {
-  if (!/^[\p{L}\p{N}._@-]+$/u.test(name) || Buffer.byteLength(name) > FIELD_LIMITS.username) {
-    const rule = `letters, digits and . _ @ -, at most ${FIELD_LIMITS.username} bytes`;
+  const allowed = /^[\p{L}\p{N}][\p{L}\p{N}._@-]*$/u;
+  if (!allowed.test(name) || Buffer.byteLength(name) > FIELD_LIMITS.username) {
+    const limit = `at most ${FIELD_LIMITS.username} bytes`;
+    const rule = `a letter or digit, then letters, digits and . _ @ -, ${limit}`;
     throw new CliError(`invalid username "${name}": use ${rule}`);
   }
 }
 
 async function askPassword(source: PasswordSource): Promise<string> {
+  const noTerminal = 'no terminal to ask for the password on; pass it with --password-stdin';
   const password = source.passwordStdin
     ? await readPasswordFromStdin()
-    : await promptHidden('Password: ').then(async (first) => {
-        const second = await promptHidden('Repeat password: ');
+    : await promptHidden('Password: ', noTerminal).then(async (first) => {
+        const second = await promptHidden('Repeat password: ', noTerminal);
         if (first !== second) throw new CliError('the passwords differ');
         return first;
       });

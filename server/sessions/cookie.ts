@@ -11,10 +11,21 @@ export function hashCookie(cookie: string): string {
   return createHash('sha256').update(cookie).digest('hex');
 }
 
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ID_LENGTH = 10;
+
 /**
- * A short public id, easy to type in `clear session <id>`. 60 bits keeps collisions
- * negligible; the store rejects a duplicate anyway and the manager draws again.
+ * A short public id, easy to type in `clear session <id>`: 10 letters and digits (59 bits),
+ * never a leading "-" that a command line would take for an option. Collisions are negligible;
+ * the store rejects a duplicate anyway and the manager draws again.
  */
 export function newSessionId(): string {
-  return randomBytes(8).toString('base64url').slice(0, 10);
+  let id = '';
+  while (id.length < ID_LENGTH) {
+    for (const byte of randomBytes(16)) {
+      // 248 = 4 * 62: bytes above it are skipped so that every character is equally likely.
+      if (byte < 248 && id.length < ID_LENGTH) id += ID_ALPHABET[byte % 62];
+    }
+  }
+  return id;
 }

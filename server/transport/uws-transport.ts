@@ -122,14 +122,28 @@ function writeHttp(res: uWS.HttpResponse, reply: ReturnType<HttpRoutes['handle']
   res.end(reply.body);
 }
 
+/** The binding exports this flag (value 1); the bundled typings do not declare it. */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number })
+  .LIBUS_LISTEN_EXCLUSIVE_PORT;
+
+type ExclusiveListen = (
+  host: string,
+  port: number,
+  options: number,
+  cb: (token: uWS.us_listen_socket | false) => void,
+) => void;
+
 function listen(app: uWS.TemplatedApp, host: string, port: number): Promise<uWS.us_listen_socket> {
+  // Exclusive: without it a second hub shares a busy port (SO_REUSEPORT) and the kernel splits
+  // clients between two processes with different in-memory sessions. The typings lack this
+  // form of listen(), which the binding has.
+  const listenExclusive = app.listen as unknown as ExclusiveListen;
   return new Promise((resolve, reject) => {
-    app.listen(host, port, (token) => {
-      if (token) resolve(token);
-      else
-        reject(
-          Object.assign(new Error(`cannot listen on ${host}:${port}`), { code: 'LISTEN_FAILED' }),
-        );
+    listenExclusive.call(app, host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, (token) => {
+      if (token) return resolve(token);
+      const why = 'the port is in use, or the address is not on this machine';
+      const error = new Error(`cannot listen on ${host}:${port}: ${why}`);
+      reject(Object.assign(error, { code: 'LISTEN_FAILED' }));
     });
   });
 }

@@ -51,11 +51,13 @@ function waitForUrl(child: ChildProcess, output: () => string, timeoutMs: number
     function finish(error: Error | null, url?: string): void {
       clearTimeout(timer);
       child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
       child.off('exit', onExit);
       if (error) reject(error);
       else resolve(url!);
     }
     child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData); // the "listening on" line is on standard error
     child.once('exit', onExit);
   });
 }

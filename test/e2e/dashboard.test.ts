@@ -2,6 +2,7 @@
  * The dashboard in Debian's Chromium, driven through playwright-core against a real hub on
  * loopback (issue 6, "What it must show").
  */
+import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -21,7 +22,12 @@ import {
 import { once } from '../client/wait.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '../../docs/dashboard.png');
+// The README's picture is refreshed only when asked (SESSION_HUB_SCREENSHOT=1), so that a test
+// run leaves the work tree clean; otherwise the screenshot goes to the temporary folder.
+const SCREENSHOT =
+  process.env.SESSION_HUB_SCREENSHOT === '1'
+    ? join(dirname(fileURLToPath(import.meta.url)), '../../docs/dashboard.png')
+    : join(tmpdir(), `session-hub-dashboard-${process.pid}.png`);
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`dashboard e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);

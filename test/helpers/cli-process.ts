@@ -64,7 +64,7 @@ export function startServe(args: string[], env: object = {}): Promise<ServeProce
       });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', onData); // the "listening on" line is on standard error
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`serve exited with ${code}:\n${output}`));

@@ -3,6 +3,7 @@
  * offline `session-hub user ...` commands take effect without a restart.
  */
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import type { AuthAttempt, AuthMechanism, AuthOutcome } from '../mechanism.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -36,6 +37,12 @@ export class LocalMechanism implements AuthMechanism {
     const version = await usersFileVersion(this.#path);
     this.#users = await readUsers(this.#path);
     this.#version = version;
+    const mode = (await stat(this.#path)).mode & 0o777;
+    if (mode & 0o077) {
+      const fix = `chmod 600 ${this.#path}`;
+      const fields = { path: this.#path, mode: mode.toString(8), fix };
+      this.#log.warn(fields, 'users file is readable by other users');
+    }
   }
 
   async #refresh(): Promise<void> {

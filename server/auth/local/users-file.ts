@@ -85,7 +85,11 @@ export async function writeUsers(path: string, table: UserTable): Promise<void> 
   const users = Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
   const text = JSON.stringify({ version: 1, users }, null, 2) + '\n';
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await open(temp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    const why = `${path}: the folder ${dirname(path)} does not exist`;
+    throw new UsersFileError('USERS_FILE_MISSING', why);
+  });
   try {
     await handle.writeFile(text);
     await handle.sync();

@@ -13,12 +13,14 @@ describe('LoginThrottle', () => {
     expect(throttle.isLimited('alice', '10.9.9.9', 1000)).toBe(false);
   });
 
-  it('limits a source address across usernames', () => {
+  it('limits a source address across usernames, at four times the username limit', () => {
     const throttle = new LoginThrottle({ failuresBeforeThrottle: 2, windowMs: 1000 });
-    throttle.recordFailure('a', '10.0.0.1', 0);
-    throttle.recordFailure('b', '10.0.0.1', 0);
+    for (let i = 0; i < 7; i++) throttle.recordFailure(`user${i}`, '10.0.0.1', 0);
+    expect(throttle.isLimited('c', '10.0.0.1', 1)).toBe(false);
+    throttle.recordFailure('user7', '10.0.0.1', 0);
     expect(throttle.isLimited('c', '10.0.0.1', 1)).toBe(true);
     expect(throttle.isLimited('c', '10.0.0.2', 1)).toBe(false);
+    expect(throttle.retryAfterMs('c', '10.0.0.1', 400)).toBe(600);
   });
 
   it("clears a username's failures on success", () => {

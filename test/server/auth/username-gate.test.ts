@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsernameGate } from '../../../server/auth/username-gate.ts';
 
 describe('UsernameGate', () => {
-  it('runs at most `limit` logins of one username at once and queues the rest in order', async () => {
+  it('runs at most `limit` logins of one username at once, queueing the rest', async () => {
     const gate = new UsernameGate(2, 10);
     const order: string[] = [];
     const first = await gate.enter('alice');

@@ -72,6 +72,24 @@ describe('session-hub user', () => {
     const noTerminal = await runCli(['user', 'add', 'x', '--users', usersFile]);
     expect(noTerminal.code).toBe(1);
     expect(noTerminal.stderr).toContain('--password-stdin');
+    const dash = await runCli([
+      'user',
+      'add',
+      '--password-stdin',
+      '--users',
+      usersFile,
+      '--',
+      '-x',
+    ]);
+    expect(dash.code).toBe(1);
+    expect(dash.stderr).toContain('invalid username "-x"');
+    const noFolder = join(dir, 'no-such-folder', 'users.json');
+    const lost = await runCli(['user', 'add', 'a', '--password-stdin', '--users', noFolder], {
+      input: 'pw\n',
+    });
+    expect(lost.stderr.trim()).toBe(
+      `session-hub: ${noFolder}: the folder ${join(dir, 'no-such-folder')} does not exist`,
+    );
   });
 });
 
@@ -130,6 +148,11 @@ describe('session-hub serve, show session and clear session', () => {
     });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim()).toBe('session-hub: wrong username or password for "ops"');
+    const unset = await runCli(['show', 'session', '--url', hub.url], {
+      env: { ...admin, SESSION_HUB_PASSWORD: '' },
+    });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('set SESSION_HUB_PASSWORD');
     const down = await runCli(['show', 'session', '--url', 'ws://127.0.0.1:1/ws'], { env: admin });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot connect to ws://127.0.0.1:1/ws');
