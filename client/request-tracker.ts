@@ -6,7 +6,11 @@ export interface Pending {
   reject(error: Error): void;
 }
 
-/** Allocates request ids and settles the calls waiting on them. */
+/**
+ * Allocates request ids and settles the calls waiting on them.
+ * Shortcoming: no per-request timeout; on a silently dead network calls wait until the hub's
+ * idle ping (two minutes) or the socket closes them.
+ */
 export class RequestTracker {
   readonly #waiting = new Map<number, Pending>();
   #lastId = 0;

@@ -63,6 +63,8 @@ class FailureCounter {
   }
 }
 
+// Shortcoming: the counts live in this process; in a cluster each hub process counts on its
+// own, so a guesser spread over N processes gets N times the allowance.
 export class LoginThrottle {
   readonly #byUser: FailureCounter;
   readonly #byAddress: FailureCounter;

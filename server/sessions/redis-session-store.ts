@@ -143,6 +143,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** One script reads the whole index: fine for thousands of sessions, slow for millions. */
+  // Shortcoming: one script reads the whole index; fine for thousands of sessions, slow for
+  // millions (a cursor over the sorted set would be needed).
   async #list(indexKey: string): Promise<SessionRecord[]> {
     const rows = await this.#run(() =>
       runScript(this.#redis, SCRIPTS.list, [indexKey], [this.#prefix]),

@@ -372,6 +372,8 @@ export class SessionManager implements SessionOwner {
     this.#log.info({ sessions: current.size }, 'sessions re-synced after an event outage');
   }
 
+  // Shortcoming: each sweep lists the whole store, in every process of a cluster; with many
+  // sessions in Redis an expiry index (a sorted set by deadline) would be cheaper.
   async #sweep(): Promise<void> {
     if (this.#closed || !this.#store.healthy()) return;
     const now = Date.now();
