@@ -11,7 +11,7 @@ import pino, { type Logger } from 'pino';
 import { HubApi } from './api/hub-api.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
-import { UsernameGate } from './auth/username-gate.ts';
+import { LoginGate } from './auth/login-gate.ts';
 import type { AuthMechanism } from './auth/mechanism.ts';
 import { LocalMechanism } from './auth/local/local-mechanism.ts';
 import { PasswordHasher } from './auth/local/password-hasher.ts';
@@ -79,14 +79,15 @@ export async function startHub(
     failuresBeforeThrottle: config.limits.loginFailuresBeforeThrottle,
     windowMs: config.limits.throttleWindowMs,
   });
-  const gate = new UsernameGate(
-    config.limits.loginFailuresBeforeThrottle,
-    config.limits.maxQueuedLogins,
-  );
+  const { maxQueuedLogins } = config.limits;
+  const gates = {
+    user: new LoginGate(config.limits.loginFailuresBeforeThrottle, maxQueuedLogins),
+    address: new LoginGate(throttle.addressLimit, maxQueuedLogins),
+  };
   const auth = new Authenticator({
     mechanisms,
     throttle,
-    gate,
+    gates,
     logger: log.child({ area: 'auth' }),
   });
   const store = options.store ?? new MemorySessionStore();

@@ -8,7 +8,7 @@ import type { Mechanism } from '../../protocol/index.ts';
 import { AuthUnavailableError, BusyError, RateLimitedError } from '../errors.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { AuthAttempt, AuthMechanism } from './mechanism.ts';
-import type { UsernameGate } from './username-gate.ts';
+import type { LoginGate } from './login-gate.ts';
 
 export interface AuthenticatedUser {
   username: string;
@@ -20,21 +20,21 @@ export interface AuthenticatedUser {
 export interface AuthenticatorOptions {
   mechanisms: AuthMechanism[];
   throttle: LoginThrottle;
-  /** Logins of one username decided at once; the others queue. */
-  gate: UsernameGate;
+  /** Logins decided at once per username and per source address; the others queue. */
+  gates: { user: LoginGate; address: LoginGate };
   logger?: Logger;
 }
 
 export class Authenticator {
   readonly #mechanisms: AuthMechanism[];
   readonly #throttle: LoginThrottle;
-  readonly #gate: UsernameGate;
+  readonly #gates: { user: LoginGate; address: LoginGate };
   readonly #log: Logger;
 
   constructor(options: AuthenticatorOptions) {
     this.#mechanisms = options.mechanisms;
     this.#throttle = options.throttle;
-    this.#gate = options.gate;
+    this.#gates = options.gates;
     this.#log = options.logger ?? pino({ level: 'silent' });
   }
 
@@ -52,17 +52,23 @@ export class Authenticator {
       this.#log.warn({ username, srcAddr }, 'login refused: too many failures');
       throw this.#rateLimited(username, srcAddr);
     }
-    const leave = await this.#gate.enter(username);
+    const leaveAddress = await this.#gates.address.enter(srcAddr);
+    let leaveUser: (() => void) | undefined;
     try {
+      leaveUser = await this.#gates.user.enter(username);
       // Checked again, counting the logins still undecided as possible failures: failures may
       // have been counted while this one waited its turn.
-      const undecided = this.#gate.running(username) - 1;
+      const undecided = {
+        user: this.#gates.user.running(username) - 1,
+        address: this.#gates.address.running(srcAddr) - 1,
+      };
       if (this.#throttle.isLimited(username, srcAddr, Date.now(), undecided)) {
         throw this.#rateLimited(username, srcAddr);
       }
       return await this.#decide(attempt);
     } finally {
-      leave();
+      leaveUser?.();
+      leaveAddress();
     }
   }
 

@@ -78,14 +78,25 @@ export class LoginThrottle {
 
   /** True when this username or this address must wait. A limit of 0 turns throttling off. */
   /**
-   * True when this username or this address must wait. `undecided` logins of the username,
-   * still in flight, count as failures. A limit of 0 turns throttling off.
+   * True when this username or this address must wait. Logins still in flight (`undecided`)
+   * count as failures. A limit of 0 turns throttling off.
    */
-  isLimited(username: string, srcAddr: string, now = Date.now(), undecided = 0): boolean {
+  isLimited(
+    username: string,
+    srcAddr: string,
+    now = Date.now(),
+    undecided = { user: 0, address: 0 },
+  ): boolean {
     if (this.#byUser.limit <= 0) return false;
     return (
-      this.#byUser.limited(username, now, undecided) || this.#byAddress.limited(srcAddr, now, 0)
+      this.#byUser.limited(username, now, undecided.user) ||
+      this.#byAddress.limited(srcAddr, now, undecided.address)
     );
+  }
+
+  /** The failures an address may have, for sizing its login gate. */
+  get addressLimit(): number {
+    return this.#byAddress.limit;
   }
 
   recordFailure(username: string, srcAddr: string, now = Date.now()): void {

@@ -49,8 +49,10 @@ describe('LoginThrottle with undecided logins', () => {
   it('counts undecided logins of the username as possible failures', () => {
     const throttle = new LoginThrottle({ failuresBeforeThrottle: 3, windowMs: 1000 });
     throttle.recordFailure('alice', '10.0.0.1', 0);
-    expect(throttle.isLimited('alice', '10.0.0.9', 1, 1)).toBe(false);
-    expect(throttle.isLimited('alice', '10.0.0.9', 1, 2)).toBe(true);
-    expect(throttle.isLimited('bob', '10.0.0.9', 1, 2)).toBe(false);
+    expect(throttle.isLimited('alice', '10.0.0.9', 1, { user: 1, address: 0 })).toBe(false);
+    expect(throttle.isLimited('alice', '10.0.0.9', 1, { user: 2, address: 0 })).toBe(true);
+    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 2, address: 0 })).toBe(false);
+    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 0, address: 11 })).toBe(false);
+    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 0, address: 12 })).toBe(true);
   });
 });

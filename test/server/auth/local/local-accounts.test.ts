@@ -115,3 +115,20 @@ describe('local accounts', () => {
     expect((await stat(hub.usersFile)).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('address throttling under a burst', () => {
+  it('lets no more failures through from one address than its limit, all at once', async () => {
+    hub = await startTestHub({ limits: { loginFailuresBeforeThrottle: 2 } });
+    const running = hub;
+    // Different usernames from one address, all in flight together: the address allows 8.
+    const guesses = Array.from({ length: 40 }, (_, i) =>
+      running.api.authenticateUser(`user${i}`, 'guess', '10.0.3.1').then(
+        () => 'AUTH_FAILED',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    const codes = await Promise.all(guesses);
+    expect(codes.filter((c) => c === 'AUTH_FAILED')).toHaveLength(8);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(32);
+  });
+});

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UsernameGate } from '../../../server/auth/username-gate.ts';
+import { LoginGate } from '../../../server/auth/login-gate.ts';
 
-describe('UsernameGate', () => {
+describe('LoginGate', () => {
   it('runs at most `limit` logins of one username at once, queueing the rest', async () => {
-    const gate = new UsernameGate(2, 10);
+    const gate = new LoginGate(2, 10);
     const order: string[] = [];
     const first = await gate.enter('alice');
     const second = await gate.enter('alice');
@@ -20,14 +20,14 @@ describe('UsernameGate', () => {
   });
 
   it('refuses with BUSY when the queue over all usernames is full', async () => {
-    const gate = new UsernameGate(1, 1);
+    const gate = new LoginGate(1, 1);
     await gate.enter('a');
     void gate.enter('a');
     await expect(gate.enter('a')).rejects.toMatchObject({ code: 'BUSY' });
   });
 
   it('is off with a limit of 0', async () => {
-    const gate = new UsernameGate(0, 0);
+    const gate = new LoginGate(0, 0);
     for (let i = 0; i < 5; i++) await gate.enter('a');
   });
 });
