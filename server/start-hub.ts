@@ -118,7 +118,7 @@ export async function startHub(
   const transport = await startTransport(config, {
     hub,
     routes: new HttpRoutes(health, options.assets),
-    origins: new OriginPolicy(config.allowedOrigins),
+    origins: new OriginPolicy(config.allowedOrigins, config.tls !== null),
     host: config.host,
     port: config.port,
     tls: config.tls,
