@@ -123,6 +123,7 @@ export async function startHub(
     port: config.port,
     tls: config.tls,
     maxPayloadBytes: config.limits.maxPayloadBytes,
+    maxConnections: config.limits.maxConnections,
     idleTimeoutSec: 120,
     maxBackpressureBytes: 1024 * 1024,
   });

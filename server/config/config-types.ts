@@ -55,6 +55,8 @@ export interface HubConfig {
   };
   limits: {
     maxPayloadBytes: number;
+    /** Open WebSocket connections; more are refused with HTTP 503. */
+    maxConnections: number;
     maxInFlightPerConnection: number;
     maxConcurrentHashes: number;
     maxQueuedLogins: number;

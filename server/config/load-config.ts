@@ -191,6 +191,7 @@ function parseSessions(sessions: ConfigReader): HubConfig['sessions'] {
 function parseLimits(limits: ConfigReader): HubConfig['limits'] {
   limits.allowOnly([
     'maxPayloadBytes',
+    'maxConnections',
     'maxInFlightPerConnection',
     'maxConcurrentHashes',
     'maxQueuedLogins',
@@ -199,6 +200,8 @@ function parseLimits(limits: ConfigReader): HubConfig['limits'] {
   ]);
   return {
     maxPayloadBytes: limits.integer('maxPayloadBytes', 65_536, 1024, 16 * 1024 * 1024),
+    // Below a typical 20,000 open-file limit, so the hub refuses rather than runs out of files.
+    maxConnections: limits.integer('maxConnections', 15_000, 1, 10_000_000),
     // PROTOCOL.md promises at least 128 requests in flight.
     maxInFlightPerConnection: limits.integer('maxInFlightPerConnection', 256, 128, 65_536),
     maxConcurrentHashes: limits.integer('maxConcurrentHashes', availableParallelism(), 1, 1024),

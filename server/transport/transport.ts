@@ -11,6 +11,8 @@ export interface TransportOptions {
   /** 0 picks a free port. */
   port: number;
   tls: { cert: string; key: string } | null;
+  /** Open WebSocket connections; further upgrades are refused with HTTP 503. */
+  maxConnections: number;
   /** Largest message, after reassembly; larger closes the socket with 1009. */
   maxPayloadBytes: number;
   /** Seconds without traffic before a socket is closed; pings keep live ones open. */

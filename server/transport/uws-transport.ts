@@ -6,7 +6,6 @@
 import uWS from 'uWebSockets.js';
 import type { ConnectionHandle, Hub } from '../hub/hub.ts';
 import { statusLine, type HttpRoutes } from '../http/http-routes.ts';
-import type { OriginPolicy } from '../http/origin-policy.ts';
 import { normalizeAddress } from '../net/address.ts';
 import type { RunningTransport, TransportOptions } from './transport.ts';
 import { assertNativeUws } from './uws-native.ts';
@@ -28,7 +27,10 @@ export async function startUwsTransport(options: TransportOptions): Promise<Runn
   // One native publish per event: uWS batches the writes of each socket per loop iteration.
   options.hub.useBroadcaster((group, frame) => app.publish(group, frame, true));
   app.any('/*', (res, req) =>
-    writeHttp(res, options.routes.handle(req.getMethod().toUpperCase(), req.getUrl())),
+    // An upgrade anywhere but /ws is refused like any unknown path (PROTOCOL.md, "Transport").
+    req.getHeader('upgrade')
+      ? writeHttp(res, { status: 404, headers: {}, body: 'not found\n' })
+      : writeHttp(res, options.routes.handle(req.getMethod().toUpperCase(), req.getUrl())),
   );
   const token = await listen(app, options.host, options.port);
   return {
@@ -55,7 +57,7 @@ function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBe
     // A reader too slow to keep up is closed rather than buffered for without limit. The
     // published typings say number; the binding reads it as a boolean.
     closeOnBackpressureLimit: true as unknown as number,
-    upgrade: (res, req, context) => upgrade(res, req, context, options.origins),
+    upgrade: (res, req, context) => upgrade(res, req, context, options),
     open: (ws) => {
       const data = ws.getUserData();
       data.handle = hub.open(
@@ -93,12 +95,16 @@ function upgrade(
   res: uWS.HttpResponse,
   req: uWS.HttpRequest,
   context: uWS.us_socket_context_t,
-  origins: OriginPolicy,
+  options: TransportOptions,
 ): void {
   const origin = req.getHeader('origin') || undefined;
   const host = req.getHeader('host') || undefined;
-  if (!origins.allows(origin, host)) {
+  if (!options.origins.allows(origin, host)) {
     res.writeStatus(statusLine(403)).end('origin not allowed\n');
+    return;
+  }
+  if (options.hub.connectionCount >= options.maxConnections) {
+    res.writeStatus(statusLine(503)).end('too many connections\n');
     return;
   }
   const rawAddress = Buffer.from(res.getRemoteAddressAsText()).toString();

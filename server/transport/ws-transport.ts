@@ -64,6 +64,7 @@ function onUpgrade(
   };
   if (path !== '/ws') return refuse(404);
   if (!options.origins.allows(req.headers.origin, req.headers.host)) return refuse(403);
+  if (options.hub.connectionCount >= options.maxConnections) return refuse(503);
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
 }
 

@@ -130,8 +130,8 @@ describe.each(['uws', 'ws'] as const)('bad input over the %s transport', (transp
     expect(await fresh.request('authenticate', ADMIN)).toMatchObject({ ok: true });
   });
 
-  it('refuses upgrades on other paths with 404', async () => {
-    const url = hub.url.replace(/\/ws$/, '/other');
+  it.each(['/other', '/', '/healthz'])('refuses upgrades on %s with 404', async (path) => {
+    const url = hub.url.replace(/\/ws$/, path);
     await expect(RawClient.connect(url)).rejects.toThrow(/404/);
   });
 

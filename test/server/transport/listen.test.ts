@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../helpers/start-test-hub.ts';
 import { defaultConfig } from '../../../server/config/load-config.ts';
 import { startHub } from '../../../server/start-hub.ts';
+import { eventually, RawClient } from '../../helpers/raw-client.ts';
 
 const hubs: TestHub[] = [];
 afterAll(async () => {
@@ -18,5 +19,19 @@ describe.each(['uws', 'ws'] as const)('listening with the %s transport', (transp
     await expect(second).rejects.toMatchObject({
       code: expect.stringMatching(/LISTEN_FAILED|EADDRINUSE/),
     });
+  });
+});
+
+describe.each(['uws', 'ws'] as const)('the connection limit on the %s transport', (transport) => {
+  it('refuses upgrades past limits.maxConnections with 503, and takes them again later', async () => {
+    const hub = await startTestHub({ transport, limits: { maxConnections: 2 } });
+    hubs.push(hub);
+    const first = await RawClient.connect(hub.url);
+    const second = await RawClient.connect(hub.url);
+    await expect(RawClient.connect(hub.url)).rejects.toThrow(/503/);
+    await first.close();
+    await eventually(() => hub.stats().connections === 1);
+    const third = await RawClient.connect(hub.url);
+    await Promise.all([second.close(), third.close()]);
   });
 });
