@@ -45,8 +45,45 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
   }
   if (values.length !== 1) return { ok: false, reason: 'trailing-bytes' };
   const value = values[0];
-  if (value === C1) return { ok: false, reason: 'corrupt' };
+  if (!onlyStandardTypes(value)) return { ok: false, reason: 'corrupt' };
   return { ok: true, value };
+}
+
+/**
+ * True when the value holds only what plain MessagePack means: nil, booleans, numbers, strings,
+ * binary, arrays, maps and timestamps. msgpackr also decodes extensions of its own (sets,
+ * regular expressions, errors, big integers, typed arrays) and the reserved 0xc1; in a frame
+ * from a client those are corrupt input, not data.
+ */
+function onlyStandardTypes(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || value === undefined) continue;
+    const type = typeof value;
+    if (type === 'string' || type === 'number' || type === 'boolean') continue;
+    if (value === C1 || type !== 'object') return false;
+    if (value instanceof Map) {
+      for (const [key, item] of value) pending.push(key, item);
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (!isBinaryOrTimestamp(value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isBinaryOrTimestamp(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  // Binary decodes as a Buffer in Node and a Uint8Array in browsers.
+  if (value instanceof Uint8Array) return proto === Uint8Array.prototype || isBufferProto(proto);
+  return value instanceof Date;
+}
+
+function isBufferProto(proto: unknown): boolean {
+  const buffer = (globalThis as { Buffer?: { prototype: unknown } }).Buffer;
+  return buffer !== undefined && proto === buffer.prototype;
 }
 
 /**

@@ -31,6 +31,22 @@ describe('the MessagePack codec', () => {
     expect(decodeMessage(Uint8Array.from(bytes))).toEqual({ ok: false, reason });
   });
 
+  const str = (text: string) => [...encodeMessage(text as unknown as object)];
+  it.each([
+    ["msgpackr's Set extension", [0xd5, 0x73, 0x91, 0x01]],
+    ["msgpackr's BigInt extension", [0xd4, 0x42, 0x01]],
+    ["msgpackr's RegExp extension", [0xd5, 0x78, 0x92, 0xa1]],
+    ['a nested reserved byte 0xc1', [0xc1]],
+  ])('refuses %s anywhere in a request', (_name, value) => {
+    const frame = Uint8Array.from([0x82, ...str('id'), 0x01, ...str('x'), ...value]);
+    expect(decodeMessage(frame)).toEqual({ ok: false, reason: expect.any(String) });
+  });
+
+  it('accepts binary and timestamps', () => {
+    const frame = encodeMessage({ bin: Uint8Array.of(1, 2), at: new Date(0) });
+    expect(decodeMessage(frame).ok).toBe(true);
+  });
+
   it('keeps "__proto__" keys as inert data', () => {
     const bytes = Uint8Array.from([
       0x81,
