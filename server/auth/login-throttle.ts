@@ -65,6 +65,7 @@ class FailureCounter {
 
 // Shortcoming: the counts live in this process; in a cluster each hub process counts on its
 // own, so a guesser spread over N processes gets N times the allowance.
+// Shortcoming: IPv6 clients are counted per address, and a host holding a /64 has many.
 export class LoginThrottle {
   readonly #byUser: FailureCounter;
   readonly #byAddress: FailureCounter;

@@ -3,7 +3,7 @@
  * override the JSON file, which overrides the defaults. Paths in the file are relative to it.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import type { HubConfig } from './config-types.ts';
@@ -65,11 +65,16 @@ function readFile(file: string | null, cwd: string): { data: Json; baseDir: stri
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
+  let data: unknown;
   try {
-    return { data: JSON.parse(text) as Json, baseDir: dirname(path) };
+    data = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object ({ ... })`);
+  }
+  return { data: data as Json, baseDir: dirname(path) };
 }
 
 function section(data: Json, key: string): Json {
@@ -150,10 +155,19 @@ function parseTls(root: ConfigReader, baseDir: string): HubConfig['tls'] {
   tls.allowOnly(['cert', 'key']);
   if (!tls.has('cert') || !tls.has('key'))
     throw new ConfigError('"tls" needs both "cert" and "key"');
-  return {
-    cert: resolve(baseDir, tls.string('cert', '')),
-    key: resolve(baseDir, tls.string('key', '')),
-  };
+  const cert = readableFile('tls.cert', resolve(baseDir, tls.string('cert', '')));
+  const key = readableFile('tls.key', resolve(baseDir, tls.string('key', '')));
+  return { cert, key };
+}
+
+/** Checked at start-up: uWS reports a missing file only as "App construction failed". */
+function readableFile(key: string, path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(`"${key}": cannot read ${path}`);
+  }
+  return path;
 }
 
 function parseOrigins(root: ConfigReader): string[] {

@@ -6,7 +6,8 @@ const MAPPED_V4_HEX = /^(?:0{0,4}:){0,5}ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
 
 /**
  * Normalises an address: IPv4-mapped IPv6 (::ffff:192.0.2.1, or its hex form) becomes plain
- * IPv4 so a client cannot dodge per-address throttling by switching forms; IPv6 is lower-cased.
+ * IPv4 so a client cannot dodge per-address throttling by switching forms; IPv6 takes its
+ * canonical short form.
  * Returns null for text that is not an IP address.
  */
 export function normalizeAddress(text: string): string | null {
@@ -21,6 +22,13 @@ export function normalizeAddress(text: string): string | null {
   }
   const family = isIP(trimmed);
   if (family === 4) return trimmed;
-  if (family === 6) return trimmed.toLowerCase();
+  if (family === 6) return canonicalIPv6(trimmed);
   return null;
+}
+
+/** The RFC 5952 text form (uWS reports ::1 as eight zero-padded groups, `ws` as ::1). */
+function canonicalIPv6(address: string): string {
+  const zone = address.indexOf('%');
+  if (zone !== -1) return address.toLowerCase(); // scoped addresses do not parse as URL hosts
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }

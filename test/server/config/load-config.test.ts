@@ -67,6 +67,17 @@ describe('configuration', () => {
     expect(() => resolveConfig({ env: { SESSION_HUB_PORT: 'abc' } })).toThrow(/SESSION_HUB_PORT/);
   });
 
+  it('refuses a file that holds JSON but not an object', async () => {
+    const file = await configFile('null');
+    const flags = { port: 1 };
+    expect(() => resolveConfig({ file, env: {}, flags })).toThrow(/must hold a JSON object/);
+  });
+
+  it('names a TLS file it cannot read', () => {
+    const tls = { tls: { cert: 'missing-cert.pem', key: 'missing-key.pem' } };
+    expect(() => parseConfig(tls, '/srv')).toThrow('"tls.cert": cannot read /srv/missing-cert.pem');
+  });
+
   it('refuses a file that is not JSON, naming the file', async () => {
     const file = await configFile('{ "port": ');
     expect(() => resolveConfig({ file, env: {} })).toThrow(/not valid JSON/);

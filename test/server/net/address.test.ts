@@ -10,6 +10,8 @@ describe('normalizeAddress', () => {
     ['::ffff:c000:0201', '192.0.2.1'],
     ['::1', '::1'],
     ['2001:DB8::1', '2001:db8::1'],
+    ['0000:0000:0000:0000:0000:0000:0000:0001', '::1'],
+    ['2001:0db8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'],
   ])('turns %s into %s', (input, expected) => {
     expect(normalizeAddress(input)).toBe(expected);
   });
