@@ -1,7 +1,13 @@
 /** `session-hub user add|remove|passwd|list`: offline edits of the users file. */
 import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from '../auth/local/password-hasher.ts';
-import { readUsers, UsersFileError, writeUsers, type UserTable } from '../auth/local/users-file.ts';
+import {
+  readUsers,
+  UsersFileError,
+  withUsersLock,
+  writeUsers,
+  type UserTable,
+} from '../auth/local/users-file.ts';
 import { FIELD_LIMITS } from '../../protocol/index.ts';
 import { promptHidden, readPasswordFromStdin } from './prompt.ts';
 import { CliError } from './cli-error.ts';
@@ -30,7 +36,10 @@ async function readTable(path: string, createIfMissing: boolean): Promise<UserTa
 
 function checkName(name: string): void {
   const allowed = /^[\p{L}\p{N}][\p{L}\p{N}._@-]*$/u;
-  if (!allowed.test(name) || Buffer.byteLength(name) > FIELD_LIMITS.username) {
+  // NFKC form only: "ａｄｍｉｎ" (fullwidth) must not stand beside "admin".
+  // Shortcoming: letters of other scripts that look alike (Cyrillic "а") are still accepted.
+  const canonical = name === name.normalize('NFKC');
+  if (!allowed.test(name) || !canonical || Buffer.byteLength(name) > FIELD_LIMITS.username) {
     const limit = `at most ${FIELD_LIMITS.username} bytes`;
     const rule = `a letter or digit, then letters, digits and . _ @ -, ${limit}`;
     throw new CliError(`invalid username "${name}": use ${rule}`);
@@ -59,18 +68,24 @@ export async function addUser(
   options: PasswordSource & { readWrite?: boolean },
 ): Promise<string> {
   checkName(name);
-  const users = await readTable(path, true);
-  if (users.has(name)) throw new CliError(`user "${name}" already exists; use "user passwd"`);
+  const exists = () => new CliError(`user "${name}" already exists; use "user passwd"`);
+  if ((await readTable(path, true)).has(name)) throw exists();
   const hash = await hasher.hash(await askPassword(options));
-  users.set(name, { hash, readWrite: options.readWrite === true });
-  await writeUsers(path, users);
+  await withUsersLock(path, async () => {
+    const users = await readTable(path, true); // again: another command may have added it
+    if (users.has(name)) throw exists();
+    users.set(name, { hash, readWrite: options.readWrite === true });
+    await writeUsers(path, users);
+  });
   return `added ${options.readWrite ? 'read-write' : 'read-only'} user "${name}" to ${path}`;
 }
 
 export async function removeUser(path: string, name: string): Promise<string> {
-  const users = await readTable(path, false);
-  if (!users.delete(name)) throw new CliError(`no user "${name}" in ${path}`);
-  await writeUsers(path, users);
+  await withUsersLock(path, async () => {
+    const users = await readTable(path, false);
+    if (!users.delete(name)) throw new CliError(`no user "${name}" in ${path}`);
+    await writeUsers(path, users);
+  });
   return `removed user "${name}" from ${path}`;
 }
 
@@ -79,11 +94,16 @@ export async function changePassword(
   name: string,
   options: PasswordSource,
 ): Promise<string> {
-  const users = await readTable(path, false);
-  const entry = users.get(name);
-  if (!entry) throw new CliError(`no user "${name}" in ${path}`);
-  users.set(name, { ...entry, hash: await hasher.hash(await askPassword(options)) });
-  await writeUsers(path, users);
+  const missing = () => new CliError(`no user "${name}" in ${path}`);
+  if (!(await readTable(path, false)).has(name)) throw missing();
+  const hash = await hasher.hash(await askPassword(options));
+  await withUsersLock(path, async () => {
+    const users = await readTable(path, false);
+    const entry = users.get(name);
+    if (!entry) throw missing();
+    users.set(name, { ...entry, hash });
+    await writeUsers(path, users);
+  });
   return `changed the password of "${name}"`;
 }
 

@@ -7,7 +7,13 @@ import { stat } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import type { AuthAttempt, AuthMechanism, AuthOutcome } from '../mechanism.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { readUsers, usersFileVersion, writeUsers, type UserTable } from './users-file.ts';
+import {
+  readUsers,
+  usersFileVersion,
+  withUsersLock,
+  writeUsers,
+  type UserTable,
+} from './users-file.ts';
 
 export interface LocalMechanismOptions {
   usersFile: string;
@@ -73,11 +79,16 @@ export class LocalMechanism implements AuthMechanism {
   async #rehash(username: string, password: string): Promise<void> {
     try {
       const hash = await this.#hasher.hash(password);
-      const users = await readUsers(this.#path);
-      const entry = users.get(username);
-      if (!entry || !(await this.#hasher.verify(entry.hash, password))) return;
-      users.set(username, { ...entry, hash });
-      await writeUsers(this.#path, users);
+      const done = await withUsersLock(this.#path, async () => {
+        const users = await readUsers(this.#path);
+        const entry = users.get(username);
+        // Skipped if the password changed meanwhile: the file's hash no longer matches it.
+        if (!entry || !(await this.#hasher.verify(entry.hash, password))) return false;
+        users.set(username, { ...entry, hash });
+        await writeUsers(this.#path, users);
+        return true;
+      });
+      if (!done) return;
       this.#log.info({ username }, 'password re-hashed with current parameters');
     } catch (error) {
       this.#log.warn({ err: error, username }, 're-hash failed; the old hash stays valid');

@@ -4,7 +4,7 @@
  *   { "version": 1, "users": { "alice": { "hash": "$argon2id$...", "readWrite": true } } }
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface UserEntry {
@@ -16,7 +16,7 @@ export type UserTable = Map<string, UserEntry>;
 
 /** The file is missing, unreadable, or not in the expected format. */
 export class UsersFileError extends Error {
-  readonly code: 'USERS_FILE_INVALID' | 'USERS_FILE_MISSING';
+  readonly code: 'USERS_FILE_INVALID' | 'USERS_FILE_MISSING' | 'USERS_FILE_LOCKED';
   constructor(code: UsersFileError['code'], message: string) {
     super(message);
     this.name = 'UsersFileError';
@@ -80,15 +80,60 @@ export async function usersFileVersion(path: string): Promise<number | null> {
   }
 }
 
+function missingFolder(path: string): UsersFileError {
+  const why = `${path}: the folder ${dirname(path)} does not exist`;
+  return new UsersFileError('USERS_FILE_MISSING', why);
+}
+
+/** Where a write lands: the target of a symbolic link, so that the link stays a link. */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    return path; // not there yet (or a dangling link): the path itself
+  }
+}
+
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+/**
+ * Runs a read-modify-write of the users file under a lock file beside it, so that concurrent
+ * `session-hub user ...` commands and the hub's re-hashing do not lose each other's updates.
+ * A lock older than 30 s is taken to be left by a crashed process and removed.
+ */
+export async function withUsersLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${await writeTarget(path)}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingFolder(path);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS) await rm(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw new UsersFileError('USERS_FILE_LOCKED', `${path}: locked by ${lock}; retry later`);
+      } else await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
 /** Writes the table atomically: readers see the old file or the new one, never a part. */
-export async function writeUsers(path: string, table: UserTable): Promise<void> {
+export async function writeUsers(given: string, table: UserTable): Promise<void> {
+  const path = await writeTarget(given);
   const users = Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
   const text = JSON.stringify({ version: 1, users }, null, 2) + '\n';
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-    const why = `${path}: the folder ${dirname(path)} does not exist`;
-    throw new UsersFileError('USERS_FILE_MISSING', why);
+    throw error.code === 'ENOENT' ? missingFolder(path) : error;
   });
   try {
     await handle.writeFile(text);

@@ -213,3 +213,37 @@ describe('first start', () => {
     );
   });
 });
+
+describe('users file edits under contention', () => {
+  it('keeps every user when several `user add` run at once', async () => {
+    const file = join(dir, 'contended.json');
+    const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    const results = await Promise.all(
+      names.map((name) =>
+        runCli(['user', 'add', name, '--password-stdin', '--users', file], { input: 'pw-1\n' }),
+      ),
+    );
+    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    const list = await runCli(['user', 'list', '--json', '--users', file]);
+    const listed = JSON.parse(list.stdout).map((u: { username: string }) => u.username);
+    expect(listed.sort()).toEqual(names);
+  });
+
+  it('writes through a symbolic link to its target, and refuses lookalike names', async () => {
+    const { symlink, lstat } = await import('node:fs/promises');
+    const target = join(dir, 'real-users.json');
+    const link = join(dir, 'link-users.json');
+    await runCli(['user', 'add', 'first', '--password-stdin', '--users', target], { input: 'a\n' });
+    await symlink(target, link);
+    await runCli(['user', 'add', 'second', '--password-stdin', '--users', link], { input: 'b\n' });
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toContain('"second"');
+    const fullwidth = await runCli(
+      ['user', 'add', 'ａｄｍｉｎ', '--password-stdin', '--users', target],
+      {
+        input: 'c\n',
+      },
+    );
+    expect(fullwidth.code).toBe(1);
+  });
+});

@@ -23,7 +23,7 @@ describe.each(['uws', 'ws'] as const)('listening with the %s transport', (transp
 });
 
 describe.each(['uws', 'ws'] as const)('the connection limit on the %s transport', (transport) => {
-  it('refuses upgrades past limits.maxConnections with 503, and takes them again later', async () => {
+  it('refuses upgrades past limits.maxConnections with 503, then takes them again', async () => {
     const hub = await startTestHub({ transport, limits: { maxConnections: 2 } });
     hubs.push(hub);
     const first = await RawClient.connect(hub.url);
