@@ -102,6 +102,8 @@ export class SessionManager implements SessionOwner {
     return () => this.#listeners.delete(listener);
   }
 
+  // Shortcoming: no cap on sessions per user; with the timeouts off (the default) an
+  // authenticated client can keep starting sessions until an operator clears them.
   async startSession(user: HubUser, srcAddr: string): Promise<string> {
     const address = typeof srcAddr === 'string' ? normalizeAddress(srcAddr) : null;
     if (address === null) throw new TypeError('srcAddr must be an IPv4 or IPv6 address');

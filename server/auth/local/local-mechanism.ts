@@ -29,6 +29,8 @@ export class LocalMechanism implements AuthMechanism {
   #users: UserTable = new Map();
   #version: number | null = null;
   // Unknown usernames are verified against this hash so they cost what a wrong password costs.
+  // Shortcoming: a user whose stored hash has older parameters costs something else until
+  // re-hashed at their next login, which tells such a username apart by timing.
   #decoyHash: Promise<string>;
 
   constructor(options: LocalMechanismOptions) {
