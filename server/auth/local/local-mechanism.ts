@@ -15,6 +15,9 @@ import {
   type UserTable,
 } from './users-file.ts';
 
+/** How often logins look for changes to the users file, at most. */
+const REFRESH_MS = 500;
+
 export interface LocalMechanismOptions {
   usersFile: string;
   hasher: PasswordHasher;
@@ -28,6 +31,8 @@ export class LocalMechanism implements AuthMechanism {
   readonly #log: Logger;
   #users: UserTable = new Map();
   #version: number | null = null;
+  #checkedAt = 0;
+  #refreshing: Promise<void> | null = null;
   // Unknown usernames are verified against this hash so they cost what a wrong password costs.
   // Shortcoming: a user whose stored hash has older parameters costs something else until
   // re-hashed at their next login, which tells such a username apart by timing.
@@ -53,7 +58,17 @@ export class LocalMechanism implements AuthMechanism {
     }
   }
 
-  async #refresh(): Promise<void> {
+  /** Checks the file at most every REFRESH_MS; concurrent logins share one check. */
+  #refresh(): Promise<void> {
+    const now = Date.now();
+    if (this.#refreshing === null && now - this.#checkedAt >= REFRESH_MS) {
+      this.#checkedAt = now;
+      this.#refreshing = this.#reload().finally(() => (this.#refreshing = null));
+    }
+    return this.#refreshing ?? Promise.resolve();
+  }
+
+  async #reload(): Promise<void> {
     const version = await usersFileVersion(this.#path);
     if (version === this.#version) return;
     try {

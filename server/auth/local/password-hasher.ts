@@ -19,6 +19,7 @@ export class PasswordHasher {
   readonly #maxQueued: number;
   readonly #waiting: Array<() => void> = [];
   #running = 0;
+  readonly #rehashVerdicts = new Map<string, boolean>();
 
   constructor(options: PasswordHasherOptions) {
     this.#maxConcurrent = Math.max(1, options.maxConcurrent);
@@ -41,11 +42,18 @@ export class PasswordHasher {
 
   /** True when the hash was made with other parameters than the current ones. */
   needsRehash(hash: string): boolean {
-    try {
-      return argon2.needsRehash(hash, HASH_PARAMS);
-    } catch {
-      return true;
+    let verdict = this.#rehashVerdicts.get(hash);
+    if (verdict === undefined) {
+      try {
+        verdict = argon2.needsRehash(hash, HASH_PARAMS);
+      } catch {
+        verdict = true;
+      }
+      // Parsing a hash string on every login is avoidable work; the memo stays small.
+      if (this.#rehashVerdicts.size >= 10_000) this.#rehashVerdicts.clear();
+      this.#rehashVerdicts.set(hash, verdict);
     }
+    return verdict;
   }
 
   async #run<T>(task: () => Promise<T>): Promise<T> {
