@@ -44,6 +44,12 @@ export async function startUwsTransport(options: TransportOptions): Promise<Runn
   };
 }
 
+/** True while uWS runs a message callback, in which every socket's writes are corked. */
+let inMessageCallback = false;
+
+/** The socket whose message callback uWS is running: its writes are corked already. */
+let socketInCallback: uWS.WebSocket<SocketData> | null = null;
+
 function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBehavior<SocketData> {
   return {
     compression: uWS.DISABLED,
@@ -63,7 +69,11 @@ function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBe
       data.handle = hub.open(
         {
           send: (frame) => {
-            if (!data.closed) ws.cork(() => ws.send(frame, true));
+            if (data.closed) return;
+            // Inside uWS's message callback for this very socket it is already corked; any
+            // other send (after an await, or to another socket) corks itself.
+            if (socketInCallback === ws) ws.send(frame, true);
+            else ws.cork(() => ws.send(frame, true));
           },
           close: (code, reason) => {
             if (!data.closed) ws.end(code, reason);
@@ -81,7 +91,12 @@ function webSocketBehavior(hub: Hub, options: TransportOptions): uWS.WebSocketBe
     // The ArrayBuffer is only valid during this call; the hub decodes it synchronously.
     message: (ws, message, isBinary) => {
       if (message.byteLength > options.maxPayloadBytes) return ws.end(1009, 'message too big');
-      ws.getUserData().handle?.message(new Uint8Array(message), isBinary);
+      socketInCallback = ws;
+      try {
+        ws.getUserData().handle?.message(new Uint8Array(message), isBinary);
+      } finally {
+        socketInCallback = null;
+      }
     },
     close: (ws) => {
       const data = ws.getUserData();
