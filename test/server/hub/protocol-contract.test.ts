@@ -2,27 +2,14 @@
  * The wire contract of PROTOCOL.md over real sockets, on both transports: greeting, every
  * operation and error code, principals, binding and the order of events.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../../helpers/start-test-hub.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteHub } from '../../helpers/suite-hub.ts';
 import { RawClient } from '../../helpers/raw-client.ts';
 import { ADMIN, READER } from '../../helpers/test-users.ts';
 
 describe.each(['uws', 'ws'] as const)('protocol v1 over the %s transport', (transport) => {
-  let hub: TestHub;
-  const clients: RawClient[] = [];
-  const connect = async () => {
-    const client = await RawClient.connect(hub.url);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    hub = await startTestHub({ transport, limits: { loginFailuresBeforeThrottle: 0 } });
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await hub.close();
-  });
+  const suite = suiteHub({ transport, limits: { loginFailuresBeforeThrottle: 0 } });
+  const connect = () => suite.connect();
 
   it('greets with hello before anything else', async () => {
     const client = await connect();

@@ -2,9 +2,9 @@
  * Hostile and malformed input over real sockets, on both transports: each frame is answered as
  * PROTOCOL.md says and the hub keeps serving other clients.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessage } from '../../../protocol/index.ts';
-import { startTestHub, type TestHub } from '../../helpers/start-test-hub.ts';
+import { suiteHub } from '../../helpers/suite-hub.ts';
 import { RawClient } from '../../helpers/raw-client.ts';
 import { ADMIN } from '../../helpers/test-users.ts';
 
@@ -12,23 +12,13 @@ const MAX_PAYLOAD = 4096;
 const str = (text: string) => encodeMessage(text as unknown as object);
 
 describe.each(['uws', 'ws'] as const)('bad input over the %s transport', (transport) => {
-  let hub: TestHub;
+  const suite = suiteHub({ transport, limits: { maxPayloadBytes: MAX_PAYLOAD } });
+  const connect = () => suite.connect();
   let bystander: RawClient;
-  const clients: RawClient[] = [];
-  const connect = async () => {
-    const client = await RawClient.connect(hub.url);
-    clients.push(client);
-    return client;
-  };
 
   beforeAll(async () => {
-    hub = await startTestHub({ transport, limits: { maxPayloadBytes: MAX_PAYLOAD } });
     bystander = await connect();
     await bystander.request('authenticate', ADMIN);
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await hub.close();
   });
 
   const unanswerable: Array<[string, Uint8Array | string]> = [
@@ -131,14 +121,15 @@ describe.each(['uws', 'ws'] as const)('bad input over the %s transport', (transp
   });
 
   it.each(['/other', '/', '/healthz'])('refuses upgrades on %s with 404', async (path) => {
-    const url = hub.url.replace(/\/ws$/, path);
+    const url = suite.hub.url.replace(/\/ws$/, path);
     await expect(RawClient.connect(url)).rejects.toThrow(/404/);
   });
 
   it('refuses a browser Origin that is not allowed, and allows its own', async () => {
-    const evil = RawClient.connect(hub.url, { origin: 'https://evil.example' });
+    const evil = RawClient.connect(suite.hub.url, { origin: 'https://evil.example' });
     await expect(evil).rejects.toThrow(/403/);
-    const own = new URL(hub.url);
-    clients.push(await RawClient.connect(hub.url, { origin: `http://${own.host}` }));
+    const own = new URL(suite.hub.url);
+    const client = await RawClient.connect(suite.hub.url, { origin: `http://${own.host}` });
+    await client.close();
   });
 });
