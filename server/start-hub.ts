@@ -81,8 +81,8 @@ export async function startHub(
   });
   const { maxQueuedLogins } = config.limits;
   const gates = {
-    user: new LoginGate(config.limits.loginFailuresBeforeThrottle, maxQueuedLogins),
-    address: new LoginGate(throttle.addressLimit, maxQueuedLogins),
+    user: new LoginGate((name) => throttle.userAllowance(name), maxQueuedLogins),
+    address: new LoginGate((addr) => throttle.addressAllowance(addr), maxQueuedLogins),
   };
   const auth = new Authenticator({
     mechanisms,

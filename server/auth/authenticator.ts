@@ -56,15 +56,8 @@ export class Authenticator {
     let leaveUser: (() => void) | undefined;
     try {
       leaveUser = await this.#gates.user.enter(username);
-      // Checked again, counting the logins still undecided as possible failures: failures may
-      // have been counted while this one waited its turn.
-      const undecided = {
-        user: this.#gates.user.running(username) - 1,
-        address: this.#gates.address.running(srcAddr) - 1,
-      };
-      if (this.#throttle.isLimited(username, srcAddr, Date.now(), undecided)) {
-        throw this.#rateLimited(username, srcAddr);
-      }
+      // Checked again: failures may have been counted while this login waited its turn.
+      if (this.#throttle.isLimited(username, srcAddr)) throw this.#rateLimited(username, srcAddr);
       return await this.#decide(attempt);
     } finally {
       leaveUser?.();

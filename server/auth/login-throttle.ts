@@ -29,11 +29,15 @@ class FailureCounter {
     readonly maxKeys: number,
   ) {}
 
-  /** True when failures in the window plus `pending` undecided attempts reach the limit. */
-  limited(key: string, now: number, pending: number): boolean {
+  /** Failures the key may still have in its window. */
+  remaining(key: string, now: number): number {
     const window = this.#windows.get(key);
     if (window && now - window.startedAt >= this.windowMs) this.#windows.delete(key);
-    return (this.#windows.get(key)?.failures ?? 0) + pending >= this.limit;
+    return Math.max(0, this.limit - (this.#windows.get(key)?.failures ?? 0));
+  }
+
+  limited(key: string, now: number): boolean {
+    return this.remaining(key, now) === 0;
   }
 
   fail(key: string, now: number): void {
@@ -78,26 +82,20 @@ export class LoginThrottle {
   }
 
   /** True when this username or this address must wait. A limit of 0 turns throttling off. */
-  /**
-   * True when this username or this address must wait. Logins still in flight (`undecided`)
-   * count as failures. A limit of 0 turns throttling off.
-   */
-  isLimited(
-    username: string,
-    srcAddr: string,
-    now = Date.now(),
-    undecided = { user: 0, address: 0 },
-  ): boolean {
+  /** True when this username or this address must wait. A limit of 0 turns throttling off. */
+  isLimited(username: string, srcAddr: string, now = Date.now()): boolean {
     if (this.#byUser.limit <= 0) return false;
-    return (
-      this.#byUser.limited(username, now, undecided.user) ||
-      this.#byAddress.limited(srcAddr, now, undecided.address)
-    );
+    return this.#byUser.limited(username, now) || this.#byAddress.limited(srcAddr, now);
   }
 
-  /** The failures an address may have, for sizing its login gate. */
-  get addressLimit(): number {
-    return this.#byAddress.limit;
+  /** Failures the username may still have; Infinity with throttling off. */
+  userAllowance(username: string, now = Date.now()): number {
+    return this.#byUser.limit <= 0 ? Infinity : this.#byUser.remaining(username, now);
+  }
+
+  /** Failures the address may still have; Infinity with throttling off. */
+  addressAllowance(srcAddr: string, now = Date.now()): number {
+    return this.#byUser.limit <= 0 ? Infinity : this.#byAddress.remaining(srcAddr, now);
   }
 
   recordFailure(username: string, srcAddr: string, now = Date.now()): void {

@@ -45,14 +45,14 @@ describe('LoginThrottle', () => {
   });
 });
 
-describe('LoginThrottle with undecided logins', () => {
-  it('counts undecided logins of the username as possible failures', () => {
+describe('LoginThrottle allowances', () => {
+  it('tells how many failures a username and an address have left', () => {
     const throttle = new LoginThrottle({ failuresBeforeThrottle: 3, windowMs: 1000 });
     throttle.recordFailure('alice', '10.0.0.1', 0);
-    expect(throttle.isLimited('alice', '10.0.0.9', 1, { user: 1, address: 0 })).toBe(false);
-    expect(throttle.isLimited('alice', '10.0.0.9', 1, { user: 2, address: 0 })).toBe(true);
-    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 2, address: 0 })).toBe(false);
-    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 0, address: 11 })).toBe(false);
-    expect(throttle.isLimited('bob', '10.0.0.9', 1, { user: 0, address: 12 })).toBe(true);
+    expect(throttle.userAllowance('alice', 1)).toBe(2);
+    expect(throttle.addressAllowance('10.0.0.1', 1)).toBe(11);
+    expect(throttle.userAllowance('alice', 1000)).toBe(3); // the window ended
+    const off = new LoginThrottle({ failuresBeforeThrottle: 0, windowMs: 1000 });
+    expect(off.userAllowance('alice')).toBe(Infinity);
   });
 });

@@ -116,6 +116,20 @@ describe('local accounts', () => {
   });
 });
 
+describe('correct logins after some failures', () => {
+  it('queue rather than fail when a user has failures left', async () => {
+    hub = await startTestHub({ limits: { loginFailuresBeforeThrottle: 5 } });
+    const running = hub;
+    for (let i = 0; i < 3; i++) {
+      expect(await running.api.authenticateUser('reader', 'typo', '10.0.4.1')).toBeNull();
+    }
+    const logins = Array.from({ length: 20 }, () =>
+      running.api.authenticateUser(READER.username, READER.password, '10.0.4.2'),
+    );
+    for (const user of await Promise.all(logins)) expect(user?.username).toBe('reader');
+  });
+});
+
 describe('address throttling under a burst', () => {
   it('lets no more failures through from one address than its limit, all at once', async () => {
     hub = await startTestHub({ limits: { loginFailuresBeforeThrottle: 2 } });
