@@ -59,7 +59,7 @@ function onlyStandardTypes(root: unknown): boolean {
   const pending: unknown[] = [root];
   while (pending.length > 0) {
     const value = pending.pop();
-    if (value === null || value === undefined) continue;
+    if (value === null) continue; // nil; `undefined` only comes from msgpackr's extension 0
     const type = typeof value;
     if (type === 'string' || type === 'number' || type === 'boolean') continue;
     if (value === C1 || type !== 'object') return false;
@@ -67,23 +67,22 @@ function onlyStandardTypes(root: unknown): boolean {
       for (const [key, item] of value) pending.push(key, item);
     } else if (Array.isArray(value)) {
       for (const item of value) pending.push(item);
-    } else if (!isBinaryOrTimestamp(value)) {
+    } else if (!isBinaryOrTimestamp(value as object)) {
       return false;
     }
   }
   return true;
 }
 
-function isBinaryOrTimestamp(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  // Binary decodes as a Buffer in Node and a Uint8Array in browsers.
-  if (value instanceof Uint8Array) return proto === Uint8Array.prototype || isBufferProto(proto);
-  return value instanceof Date;
-}
+// Binary decodes as a Buffer where Node's Buffer exists, else as a Uint8Array; a plain
+// Uint8Array in Node is msgpackr's typed-array extension.
+const BINARY_PROTOTYPE =
+  (globalThis as { Buffer?: { prototype: object } }).Buffer?.prototype ?? Uint8Array.prototype;
 
-function isBufferProto(proto: unknown): boolean {
-  const buffer = (globalThis as { Buffer?: { prototype: unknown } }).Buffer;
-  return buffer !== undefined && proto === buffer.prototype;
+function isBinaryOrTimestamp(value: object): boolean {
+  if (value instanceof Uint8Array) return Object.getPrototypeOf(value) === BINARY_PROTOTYPE;
+  // A timestamp extension of a wrong length decodes to an invalid date.
+  return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
 /**

@@ -60,7 +60,10 @@ function onUpgrade(
 ): void {
   const path = (req.url ?? '').split('?')[0];
   const refuse = (status: number) => {
-    socket.end(`HTTP/1.1 ${statusLine(status)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const head = `HTTP/1.1 ${statusLine(status)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+    // Closed once written, not half-closed: a client that never closes its side would
+    // otherwise keep the descriptor (and get around limits.maxConnections).
+    socket.end(head, () => socket.destroy());
   };
   if (path !== '/ws') return refuse(404);
   if (!options.origins.allows(req.headers.origin, req.headers.host)) return refuse(403);

@@ -37,6 +37,9 @@ describe('the MessagePack codec', () => {
     ["msgpackr's BigInt extension", [0xd4, 0x42, 0x01]],
     ["msgpackr's RegExp extension", [0xd5, 0x78, 0x92, 0xa1]],
     ['a nested reserved byte 0xc1', [0xc1]],
+    ["msgpackr's undefined extension", [0xd4, 0x00, 0x00]],
+    ["msgpackr's Uint8Array extension", [0xc7, 0x03, 0x74, 0x01, 0x01, 0x02]],
+    ['a timestamp of a wrong length', [0xd4, 0xff, 0x01]],
   ])('refuses %s anywhere in a request', (_name, value) => {
     const frame = Uint8Array.from([0x82, ...str('id'), 0x01, ...str('x'), ...value]);
     expect(decodeMessage(frame)).toEqual({ ok: false, reason: expect.any(String) });

@@ -35,3 +35,28 @@ describe.each(['uws', 'ws'] as const)('the connection limit on the %s transport'
     await Promise.all([second.close(), third.close()]);
   });
 });
+
+describe('a refused upgrade on the ws transport', () => {
+  it('is closed by the hub even when the client never closes its side', async () => {
+    const hub = await startTestHub({ transport: 'ws' });
+    hubs.push(hub);
+    const { connect } = await import('node:net');
+    // Half-open allowed: the client never closes its side, as a hostile one would not.
+    const socket = connect({ port: hub.port, host: '127.0.0.1', allowHalfOpen: true });
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk));
+    socket.write(
+      'GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    // After the answer, a server that only half-closed would still read what we send; one that
+    // closed the socket answers it with a reset.
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    const poke = setInterval(() => socket.write('x'), 50);
+    await closed;
+    clearInterval(poke);
+    expect(response).toMatch(/^HTTP\/1\.1 404/);
+  });
+});
