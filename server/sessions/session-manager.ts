@@ -252,11 +252,6 @@ export class SessionManager implements SessionOwner {
     return cleared.filter((s) => s !== null).length;
   }
 
-  async get(id: string): Promise<PublicSession | null> {
-    const record = await this.#store.get(id);
-    return record ? this.#withLocalActivity(record) : null;
-  }
-
   async list(): Promise<PublicSession[]> {
     const records = await this.#store.list();
     return records
