@@ -16,6 +16,7 @@ import { toPublicSession } from './public-session.ts';
 import type { EndCause, SessionHooks } from './session-hooks.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { ExpiryPolicy, SessionStore } from './session-store.ts';
+import { OwnEventHold } from './own-event-hold.ts';
 import { Tombstones } from './tombstones.ts';
 
 export interface SessionManagerOptions {
@@ -68,10 +69,7 @@ export class SessionManager implements SessionOwner {
   // What this process has told its subscribers (cluster only): the base for a re-sync.
   readonly #known = new Map<string, PublicSession>();
   readonly #listeners = new Set<SessionEventListener>();
-  // Publishes not yet acknowledged, by session id: an event of ours that comes back through the
-  // bus before the acknowledgement waits, so the request's response goes out before its event.
-  readonly #publishing = new Map<string, Promise<void>>();
-  readonly #held = new Map<string, SessionEvent[]>();
+  readonly #ownEvents = new OwnEventHold();
   readonly #unsubscribe: Array<() => void> = [];
   #sweeper: NodeJS.Timeout | null = null;
   #closed = false;
@@ -83,7 +81,9 @@ export class SessionManager implements SessionOwner {
     this.#hooks = options.hooks ?? [];
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#cacheSyncMs = options.cacheSyncMs ?? 1000;
-    this.#unsubscribe.push(this.#bus.subscribe((event) => this.#onBusEvent(event)));
+    this.#unsubscribe.push(
+      this.#bus.subscribe((event) => this.#ownEvents.route(event, (e) => this.#applyEvent(e))),
+    );
     this.#unsubscribe.push(this.#bus.onResync(() => void this.#resync()));
     if (expiryEnabled(this.#expiry)) {
       this.#sweeper = setInterval(() => void this.#sweep(), sweepIntervalMs(this.#expiry));
@@ -289,38 +289,16 @@ export class SessionManager implements SessionOwner {
   }
 
   async #publish(event: SessionEvent): Promise<void> {
-    const id = event.session.id;
     const published = this.#bus.publish(event);
-    const settled = published.then(
-      () => {},
-      () => {},
-    );
-    this.#publishing.set(id, settled);
+    this.#ownEvents.track(event.session.id, published);
     try {
       await published;
     } catch (error) {
       // The store already holds the change: the request succeeded. Other processes catch up
       // through their cache check (cacheSyncMs) and the re-sync after the bus recovers.
-      this.#log.error({ err: error, sessionId: id, event: event.type }, 'event not published');
-    } finally {
-      if (this.#publishing.get(id) === settled) this.#publishing.delete(id);
+      const fields = { err: error, sessionId: event.session.id, event: event.type };
+      this.#log.error(fields, 'event not published');
     }
-  }
-
-  #onBusEvent(event: SessionEvent): void {
-    const id = event.session.id;
-    const held = this.#held.get(id);
-    if (held) return void held.push(event); // keep the session's events in order
-    const pending = this.#publishing.get(id);
-    if (!pending) return this.#applyEvent(event);
-    this.#held.set(id, [event]);
-    void pending.then(() =>
-      setImmediate(() => {
-        const events = this.#held.get(id) ?? [];
-        this.#held.delete(id);
-        for (const each of events) this.#applyEvent(each);
-      }),
-    );
   }
 
   #applyEvent(event: SessionEvent): void {
