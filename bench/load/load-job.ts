@@ -87,6 +87,11 @@ export interface WorkerCounters {
   errors: Record<string, number>;
 }
 
+/** Counters at zero, for a worker starting and for a sum over workers. */
+export function zeroCounters(): WorkerCounters {
+  return { opened: 0, failedConnects: 0, ready: 0, completed: 0, events: 0, errors: {} };
+}
+
 export interface WorkerReport extends WorkerCounters {
   /** Latency histogram in microseconds, encoded. */
   histogram: string;

@@ -1,15 +1,8 @@
 /** Progress lines on stderr while a load runs: stdout stays free for results. */
-import type { WorkerCounters } from './load-job.ts';
+import { zeroCounters, type WorkerCounters } from './load-job.ts';
 
 export function sumCounters(all: WorkerCounters[]): WorkerCounters {
-  const total: WorkerCounters = {
-    opened: 0,
-    failedConnects: 0,
-    ready: 0,
-    completed: 0,
-    events: 0,
-    errors: {},
-  };
+  const total = zeroCounters();
   for (const c of all) {
     total.opened += c.opened;
     total.failedConnects += c.failedConnects;

@@ -1,17 +1,10 @@
 /** State shared by a load worker's behaviours: counters, the histogram, the release signal. */
 import type { Histogram } from 'hdr-histogram-js';
 import { createLatencyHistogram } from './latency-histogram.ts';
-import type { Arrival, WorkerCounters, WorkerReport } from './load-job.ts';
+import { zeroCounters, type Arrival, type WorkerCounters, type WorkerReport } from './load-job.ts';
 
 export class WorkerContext {
-  readonly counters: WorkerCounters = {
-    opened: 0,
-    failedConnects: 0,
-    ready: 0,
-    completed: 0,
-    events: 0,
-    errors: {},
-  };
+  readonly counters: WorkerCounters = zeroCounters();
   readonly histogram: Histogram = createLatencyHistogram();
   readonly extra: Partial<WorkerReport> = {};
   measuredMs = 0;

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisEventBus } from '../../../server/events/redis-event-bus.ts';
@@ -6,6 +5,7 @@ import type { SessionEvent } from '../../../server/events/session-events.ts';
 import { adminClient, freshPrefix, REDIS_URL } from '../sessions/redis-test-keys.ts';
 import { cleared, created, recorder, until } from './bus-test-helpers.ts';
 import { startDelayingProxy } from './delaying-proxy.ts';
+import { closedPort } from '../../helpers/closed-port.ts';
 
 let admin: Redis;
 const opened: RedisEventBus[] = [];
@@ -160,14 +160,6 @@ describe('RedisEventBus', () => {
 });
 
 describe('RedisEventBus without Redis', () => {
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   it('rejects publishes with BUS_UNAVAILABLE and is not ready', async () => {
     const url = `redis://127.0.0.1:${await closedPort()}`;
     const bus = new RedisEventBus({ url, prefix: freshPrefix('bus-down') });

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../server/events/session-events.ts';
 import { OwnEventHold } from '../../../server/sessions/own-event-hold.ts';
+import { sessionNamed } from '../events/bus-test-helpers.ts';
 
-const session = (id: string) => ({
-  id,
-  username: 'u',
-  readWrite: false,
-  mechanism: 'local' as const,
-  srcAddr: '::1',
-  startedAt: 1,
-  lastSeenAt: 1,
-});
+const session = sessionNamed;
 const created = (id: string): SessionEvent => ({ type: 'created', session: session(id) });
 const cleared = (id: string): SessionEvent => ({
   type: 'cleared',

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from '../../../server/sessions/redis-session-store.ts';
@@ -12,6 +11,7 @@ import {
 } from './redis-test-keys.ts';
 import { startDelayingProxy } from '../events/delaying-proxy.ts';
 import { describeStoreContract, sampleRecord } from './store-contract.ts';
+import { closedPort } from '../../helpers/closed-port.ts';
 
 let admin: Redis;
 beforeAll(() => {
@@ -160,15 +160,6 @@ describe('RedisSessionStore keys', () => {
 });
 
 describe('RedisSessionStore when Redis fails', () => {
-  /** A loopback port that nothing listens on. */
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   it('rejects promptly with STORE_UNAVAILABLE and reports itself unhealthy', async () => {
     const url = `redis://127.0.0.1:${await closedPort()}`;
     const store = new RedisSessionStore({ url, prefix: freshPrefix('down') });
